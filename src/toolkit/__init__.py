@@ -1,0 +1,1 @@
+"""Turn news reports about armed conflict into validated, analysable claims data."""

@@ -1,0 +1,104 @@
+"""The `toolkit` command line: validate, extract, evaluate, process."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit.errors import ToolkitError
+from toolkit.provenance import check_provenance
+from toolkit.reports import iter_report_paths, read_reports
+from toolkit.tables import read_claims, read_events
+
+
+def _warn_to_stderr(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _split_inputs(paths: Sequence[str]) -> tuple[list[str], list[str]]:
+    tables = [p for p in paths if p.lower().endswith(".csv")]
+    return [p for p in paths if p not in tables], tables
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    report_paths, tables = _split_inputs(args.paths)
+    bad = 0
+    reports = None
+    if report_paths:
+        reports, rejects = read_reports(report_paths, errors="collect", max_bytes=args.max_bytes)
+        for r in reports.itertuples():
+            pub = r.published.isoformat() if pd.notna(r.published) else "no date"
+            print(f"ok        {r.path}  id={r.report_id}  published={pub}  chars={r.n_chars}")
+        for r in rejects.itertuples():
+            print(f"REJECTED  {r.path}: {r.reason}")
+        n_in = len(reports) + len(rejects)
+        print(f"{n_in} report file(s): {len(reports)} valid, {len(rejects)} rejected")
+        bad += len(rejects)
+    for table in tables:
+        try:
+            frame = _read_table(table)
+        except ToolkitError as exc:
+            print(f"REJECTED  {exc}")
+            bad += 1
+            continue
+        problems = check_provenance(frame, reports) if reports is not None else None
+        if problems is not None and len(problems):
+            for p in problems.itertuples():
+                print(f"REJECTED  {table}: row {p.row} ({p.report_id}): {p.problem}")
+            bad += 1
+        else:
+            checked = "schema and provenance" if problems is not None else "schema"
+            print(f"ok        {table}: {len(frame)} rows ({checked})")
+    return 1 if bad else 0
+
+
+def _read_table(path: str) -> pd.DataFrame:
+    header = Path(path).open(encoding="utf-8", errors="replace").readline()
+    return read_events(path) if "action" in header.split(",") else read_claims(path)
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    from toolkit.pipeline import build_processed
+
+    written = build_processed(args.reports, args.curated, args.out)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="toolkit", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="validate report files and claims/events CSVs")
+    p.add_argument("paths", nargs="+", help="report files, folders, or claims/events CSVs")
+    p.add_argument("--max-bytes", type=int, default=5_000_000, help="size limit per report")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("process", help="write validated reports and curated tables")
+    p.add_argument("--reports", default="data/reports")
+    p.add_argument("--curated", default="data/curated")
+    p.add_argument("--out", default="data/processed")
+    p.set_defaults(func=cmd_process)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    warnings.showwarning = _warn_to_stderr
+    try:
+        return args.func(args)
+    except ToolkitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # pragma: no cover
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

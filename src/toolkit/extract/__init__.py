@@ -1,0 +1,1 @@
+"""Rule-based extraction of claims and control events from report text."""

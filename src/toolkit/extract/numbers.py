@@ -1,0 +1,161 @@
+"""Find the amounts stated in text: digits, number words, fractions, vague amounts, ranges.
+
+Each mention carries its character span, so claims can point at their evidence.
+Unit words that follow (percent, kilometres) are read here too; what is counted
+(people, families) is left to the category rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from toolkit.lexicons import load
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number mention: `value` for exact figures, `low`/`high` for vague amounts and ranges."""
+
+    start: int
+    end: int
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    kind: str = "number"  # number, fraction, vague, range
+    unit: str | None = None  # percent or km when the text says so
+
+    @property
+    def is_range(self) -> bool:
+        return self.kind == "range"
+
+
+def _alt(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _patterns() -> dict[str, regex.Pattern]:
+    lex = load("numbers")
+    small = list(lex["units"]) + list(lex["tens"])
+    small = [w for w in small if w != "a"]
+    word = rf"(?:(?:{_alt(lex['tens'])})(?:[- ](?:{_alt(small)}))?|{_alt(small)})"
+    mult = _alt(lex["multipliers"])
+    # "two hundred", "three thousand", "twenty-five thousand", "a hundred"
+    word_number = rf"(?:{word}|a)(?:[ -](?:{mult}))+|{word}"
+    digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    number = rf"(?:(?:{digits})(?:[ -](?:{mult}))*|(?:{word_number}))"
+    pct = _alt(lex["percent_words"])
+    km = _alt(lex["km_words"] + lex["mile_words"])
+    joiners = r"\s*(?:-|–|to)\s*"
+    return {
+        "range": regex.compile(
+            rf"(?<![\w.,])(?:between\s+)?(?P<a>{number})(?:\s*(?P<ua>{pct}))?"
+            rf"(?:{joiners}|\s+and\s+(?=(?:{number})))(?P<b>{number})(?![\w,])",
+            regex.I,
+        ),
+        "number": regex.compile(rf"(?<![\w.,])(?P<a>{number})(?![\w])", regex.I),
+        "unit": regex.compile(rf"\s?(?:(?P<pct>{pct})|(?P<km>{km}))(?!\w)", regex.I),
+        "vague": regex.compile(rf"(?<!\w)(?:{_alt(lex['vague'])})(?!\w)", regex.I),
+        "fraction": regex.compile(rf"(?<!\w)(?:{_alt(lex['fractions'])})(?=\s+of\b)", regex.I),
+        "dozen": regex.compile(r"(?<!\w)(?:a|one|two|three|half a)\s+dozen(?!\w)", regex.I),
+    }
+
+
+def parse_number(text: str) -> float | None:
+    """Value of one number phrase ("1,959", "18000", "four", "2.5 million", "two hundred")."""
+    lex = load("numbers")
+    words = regex.split(r"[\s-]+", text.strip().lower().replace(",", ""))
+    total, current = 0.0, None
+    for w in words:
+        if not w:
+            continue
+        if regex.fullmatch(r"\d+(?:\.\d+)?", w):
+            current = (current or 0) + float(w)
+        elif w in lex["units"]:
+            current = (current or 0) + lex["units"][w]
+        elif w in lex["tens"]:
+            current = (current or 0) + lex["tens"][w]
+        elif w in lex["multipliers"]:
+            m = lex["multipliers"][w]
+            if m == 100:
+                current = (current or 1) * m
+            else:
+                total += (current or 1) * m
+                current = None
+        else:
+            return None
+    if current is None and total == 0:
+        return None
+    return total + (current or 0)
+
+
+def _unit_after(text: str, end: int) -> tuple[str | None, int]:
+    m = _patterns()["unit"].match(text, end)
+    if not m:
+        return None, end
+    if m.group("km"):
+        word = m.group("km").lower()
+        return ("mile" if word.startswith("mile") else "km"), m.end()
+    return "percent", m.end()
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """All amounts in `text`, left to right, without overlaps (ranges and vague first)."""
+    pats = _patterns()
+    lex = load("numbers")
+    found: list[Amount] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    def add(a: Amount) -> None:
+        found.append(a)
+        taken.append((a.start, a.end))
+
+    for m in pats["range"].finditer(text):
+        lo, hi = parse_number(m.group("a")), parse_number(m.group("b"))
+        if lo is None or hi is None or not lo < hi:
+            continue
+        if _looks_like_date_or_time(text, m.start(), m.end()):
+            continue
+        unit, end = _unit_after(text, m.end())
+        if m.group("ua") and unit is None:
+            unit = "percent"
+        add(Amount(m.start(), end, None, lo, hi, "range", unit))
+    for m in pats["vague"].finditer(text):
+        if free(m.start(), m.end()):
+            lo, hi = lex["vague"][m.group(0).lower()]
+            add(Amount(m.start(), m.end(), None, float(lo), float(hi), "vague"))
+    for m in pats["dozen"].finditer(text):
+        if free(m.start(), m.end()):
+            n = parse_number(m.group(0).split()[0]) if "half" not in m.group(0).lower() else 0.5
+            add(Amount(m.start(), m.end(), 12.0 * (n or 1), kind="number"))
+    for m in pats["fraction"].finditer(text):
+        if free(m.start(), m.end()):
+            add(Amount(m.start(), m.end(), float(lex["fractions"][m.group(0).lower()]),
+                       kind="fraction", unit="percent"))
+    for m in pats["number"].finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        phrase = m.group("a")
+        value = parse_number(phrase)
+        if value is None or phrase.lower() in ("a", "one") and not _counted_after(text, m.end()):
+            continue
+        unit, end = _unit_after(text, m.end())
+        add(Amount(m.start(), end, value, kind="number", unit=unit))
+    return sorted(found, key=lambda a: a.start)
+
+
+def _counted_after(text: str, end: int) -> bool:
+    """'one' or 'a' only count as numbers when a multiplier word made them a phrase."""
+    return False
+
+
+def _looks_like_date_or_time(text: str, start: int, end: int) -> bool:
+    span = text[start:end]
+    return bool(regex.fullmatch(r"\d{1,2}\s*-\s*\d{1,2}", span) and regex.match(
+        r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", text[end:end + 5], regex.I))
