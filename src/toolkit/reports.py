@@ -31,7 +31,8 @@ _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
 _DATELINES = [
     regex.compile(
         rf"(?P<mon>{_MONTHS})[a-z]*\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)"
-        r"(?:\s+(?:at\s+)?(?P<hh>\d{1,2})\s*[Hh:.]?\s*:?(?P<mm>\d{2})\s*(?:GMT|UTC|Z)?)?",
+        # a clock time is kept only when its zone is stated
+        r"(?:\s+(?:at\s+)?(?P<hh>\d{1,2})\s*[Hh:.]?\s*:?(?P<mm>\d{2})\s*(?:GMT|UTC|Z)\b)?",
         regex.I,
     ),
     regex.compile(
