@@ -62,6 +62,54 @@ def _read_table(path: str) -> pd.DataFrame:
     return read_events(path) if "action" in header.split(",") else read_claims(path)
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    from toolkit.extract.claims import extract_claims
+    from toolkit.extract.events import extract_events
+    from toolkit.tables import write_table
+
+    reports, rejects = read_reports(args.paths, errors="collect", max_bytes=args.max_bytes)
+    for r in rejects.itertuples():
+        print(f"rejected: {r.path}: {r.reason}", file=sys.stderr)
+    claims = extract_claims(reports)
+    write_table(claims, args.out)
+    print(f"{len(reports)} report(s) read, {len(rejects)} rejected; "
+          f"{len(claims)} claims written to {args.out}", file=sys.stderr)
+    if args.events:
+        events = extract_events(reports)
+        write_table(events, args.events)
+        print(f"{len(events)} control events written to {args.events}", file=sys.stderr)
+    return 1 if len(rejects) else 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from toolkit.evaluate import evaluate
+
+    gold = Path(args.gold)
+    result = evaluate(
+        read_claims(args.claims),
+        read_claims(gold / "claims.csv" if gold.is_dir() else gold),
+        read_events(args.events) if args.events else None,
+        read_events(gold / "events.csv") if args.events and gold.is_dir() else None,
+    )
+    print(f"claims: {result.claims.matched} matched of {result.claims.predicted} predicted "
+          f"and {result.claims.gold} gold")
+    for row in result.summary().itertuples():
+        print(f"  {row.measure:<22} {row.value:.3f}")
+    cols = ["report_id", "category", "value", "qualifier", "value_low", "value_high",
+            "span_start"]
+    for title, frame in (("missed", result.misses), ("spurious", result.spurious)):
+        print(f"{title} claims: {len(frame)}")
+        for r in frame[cols].itertuples(index=False):
+            print("  " + "  ".join("" if pd.isna(v) else str(v) for v in r))
+    if result.events is not None:
+        ecols = ["report_id", "place", "action", "stance", "span_start"]
+        for title, frame in (("missed", result.event_misses), ("spurious", result.event_spurious)):
+            print(f"{title} events: {len(frame)}")
+            for r in frame[ecols].itertuples(index=False):
+                print("  " + "  ".join(str(v) for v in r))
+    return 0
+
+
 def cmd_process(args: argparse.Namespace) -> int:
     from toolkit.pipeline import build_processed
 
@@ -79,6 +127,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="report files, folders, or claims/events CSVs")
     p.add_argument("--max-bytes", type=int, default=5_000_000, help="size limit per report")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("extract", help="extract claims (and control events) to CSV")
+    p.add_argument("paths", nargs="+", help="report files or folders")
+    p.add_argument("--out", required=True, help="claims CSV to write")
+    p.add_argument("--events", help="control events CSV to write")
+    p.add_argument("--max-bytes", type=int, default=5_000_000, help="size limit per report")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("evaluate", help="score extracted claims against a gold annotation")
+    p.add_argument("--claims", required=True, help="predicted claims CSV")
+    p.add_argument("--events", help="predicted events CSV")
+    p.add_argument("--gold", default="data/curated", help="gold folder or claims CSV")
+    p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("process", help="write validated reports and curated tables")
     p.add_argument("--reports", default="data/reports")

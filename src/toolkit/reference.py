@@ -46,6 +46,7 @@ class AliasIndex:
 
     pattern: regex.Pattern
     canonical: dict[str, str]
+    acronyms: regex.Pattern | None = None
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> AliasIndex:
@@ -55,19 +56,41 @@ class AliasIndex:
                 alias = alias.strip()
                 if alias:
                     canonical.setdefault(_norm(alias), name)
+        # short all-capital aliases (IS, UN, WHO) match only in capitals: "is" is not IS
+        acronyms = sorted({a for a in _aliases(frame) if _is_acronym(a)}, key=len, reverse=True)
         alts = sorted(canonical, key=len, reverse=True)
+        alts = [a for a in alts if a.upper() not in acronyms]
         body = "|".join(regex.escape(a).replace(r"\ ", r"\s+") for a in alts)
-        return cls(regex.compile(rf"(?<!\w)(?:{body})(?!\w)", regex.I), canonical)
+        pattern = regex.compile(rf"(?<!\w)(?:{body})(?!\w)", regex.I)
+        acro = None
+        if acronyms:
+            acro = regex.compile(rf"(?<!\w)(?:{'|'.join(map(regex.escape, acronyms))})(?!\w)")
+        return cls(pattern, canonical, acro)
 
     def find(self, text: str, pos: int = 0, endpos: int | None = None):
         """Yield (start, end, canonical name) for every alias in text[pos:endpos]."""
         end = len(text) if endpos is None else endpos
-        for m in self.pattern.finditer(text, pos, end, overlapped=False):
-            yield m.start(), m.end(), self.canonical[_norm(m.group(0))]
+        hits = [(m.start(), m.end()) for m in self.pattern.finditer(text, pos, end)]
+        if self.acronyms is not None:
+            for m in self.acronyms.finditer(text, pos, end):
+                if all(m.end() <= s or m.start() >= e for s, e in hits):
+                    hits.append((m.start(), m.end()))
+        for s, e in sorted(hits):
+            yield s, e, self.canonical[_norm(text[s:e])]
 
     def lookup(self, name: str) -> str | None:
         """Canonical name for an exact alias, or None."""
         return self.canonical.get(_norm(name))
+
+
+def _aliases(frame: pd.DataFrame):
+    for name, aliases in zip(frame["name"], frame["aliases"].fillna("")):
+        yield name
+        yield from (a.strip() for a in str(aliases).split("|") if a.strip())
+
+
+def _is_acronym(alias: str) -> bool:
+    return alias.isupper() and len(alias) <= 4 and alias.isalpha()
 
 
 def _norm(text: str) -> str:

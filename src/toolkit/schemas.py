@@ -147,7 +147,11 @@ class Sources(pa.DataFrameModel):
     aliases: Series[str] = pa.Field(nullable=True)
     kind: Series[str] = pa.Field(isin=vocab.SOURCE_KINDS)
     alignment: Series[str] = pa.Field(isin=vocab.ALIGNMENTS)
-    fakes_code: Series[str] = pa.Field(nullable=True, unique=True)
+    fakes_code: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(error="an outlet code may name only one source")
+    def fakes_code_unique(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~df["fakes_code"].duplicated(keep=False) | df["fakes_code"].isna()
 
     class Config:
         strict = False

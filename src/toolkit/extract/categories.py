@@ -1,0 +1,148 @@
+"""Decide what an amount counts (its category) from the words around it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from toolkit.extract.numbers import Amount
+from toolkit.lexicons import load
+
+
+def _words_pattern(words) -> regex.Pattern:
+    parts = []
+    for w in sorted(words, key=len, reverse=True):
+        esc = regex.escape(w.rstrip("*")).replace(r"\ ", r"\s+")
+        parts.append(esc + (r"\w*" if w.endswith("*") else ""))
+    return regex.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", regex.I)
+
+
+@cache
+def _lex():
+    lex = load("categories")
+    nouns = {w.rstrip("*").lower(): cls for cls, ws in lex["nouns"].items() for w in ws}
+    events = {k: _words_pattern(v) for k, v in lex["events"].items()}
+    return {
+        "nouns": nouns,
+        "noun_pattern": _words_pattern([w for ws in lex["nouns"].values() for w in ws]),
+        "combatant_phrases": _words_pattern(lex["combatant_phrases"]),
+        "events": events,
+        "front": _words_pattern(lex["front"]),
+        "geography": _words_pattern(lex["geography"]),
+        "control": _words_pattern(lex["control"]),
+    }
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The category of one amount, the class of what it counts and the end of its phrase."""
+
+    category: str
+    unit: str
+    noun_class: str | None
+    phrase_end: int
+
+
+# Words that may stand between a number and its noun ("450 others", "17 foreign-backed
+# militants", "1,959 members of the Iraqi forces", "eight of those killed were civilians").
+_NOUN_WINDOW = 6
+
+
+def counted_noun(text: str, end: int) -> tuple[str | None, int]:
+    """Class of the noun counted by the amount ending at `end`, and where that noun ends."""
+    lex = _lex()
+    words = list(regex.finditer(r"[\w'’-]+", text[end : end + 80]))[:_NOUN_WINDOW]
+    for i, w in enumerate(words):
+        word = w.group(0).lower()
+        cls = lex["nouns"].get(word)
+        if cls:
+            return cls, end + w.end()
+        # the noun comes first; a verb or preposition (other than "of") ends the phrase
+        if i >= 2 and word not in ("of", "the", "those", "them", "killed", "were", "are"):
+            if not word.endswith(("-backed", "-linked", "-held")):
+                break
+    return None, end
+
+
+def noun_before(text: str, start: int) -> str | None:
+    """Class of the nearest counted noun before `start` (for "the toll for Iraqi forces ... 2,000")."""
+    lex = _lex()
+    best = None
+    for m in lex["combatant_phrases"].finditer(text, 0, start):
+        best = (m.end(), "combatant")
+    return best[1] if best else None
+
+
+def _nearest_event(text: str, amount: Amount, phrase_end: int) -> str | None:
+    """The event cue that governs the amount: first after its phrase, else nearest before."""
+    lex = _lex()
+    after, before = [], []
+    for name, pat in lex["events"].items():
+        for m in pat.finditer(text):
+            if m.start() >= amount.end:
+                after.append((m.start() - phrase_end, name))
+            elif m.end() <= amount.start:
+                before.append((amount.start - m.end(), name))
+    near_after = [a for a in after if a[0] <= 45]
+    if near_after:
+        return min(near_after)[1]
+    if before:
+        return min(before)[1]
+    return min(after)[1] if after else None
+
+
+def classify(text: str, amount: Amount, previous_noun: str | None) -> Reading | None:
+    """Category of `amount` within sentence `text`, or None when it is not a claim."""
+    lex = _lex()
+    if amount.unit == "percent":
+        return Reading("territory_share", "percent", None, amount.end) if lex["control"].search(
+            text
+        ) else None
+    if amount.unit in ("km", "mile"):
+        before = text[max(0, amount.start - 40) : amount.start]
+        if lex["geography"].search(before) or not lex["front"].search(text):
+            return None
+        return Reading("front_distance", "km", None, amount.end)
+    if _is_date_or_label(text, amount):
+        return None
+    noun, phrase_end = counted_noun(text, amount.end)
+    if noun is None:
+        noun = previous_noun or noun_before(text, amount.start)
+    if noun == "other_group":
+        return None
+    event = _nearest_event(text, amount, phrase_end)
+    if event is None:
+        return None
+    unit = "families" if noun == "family" else "people"
+    if event == "deployed":
+        return Reading("troops_deployed", unit, noun, phrase_end) if noun == "combatant" else None
+    if event == "killed":
+        category = {
+            "civilian": "civilians_killed",
+            "child": "children_killed",
+            "combatant": "combatants_killed",
+        }.get(noun, "people_killed")
+        return Reading(category, "people", noun, phrase_end)
+    if noun is None and event not in ("displaced", "population", "wounded"):
+        return None
+    return Reading(event, unit, noun, phrase_end)
+
+
+def _is_date_or_label(text: str, amount: Amount) -> bool:
+    """Years, days of months, clock times and compound adjectives ("six-week-old")."""
+    before = text[max(0, amount.start - 12) : amount.start].lower()
+    after = text[amount.end : amount.end + 8]
+    if amount.kind != "number":
+        return False
+    v = amount.value or 0
+    if regex.match(r"-\p{L}", after) or regex.match(r"\s*(?:GMT|H:|h:|:\d|am\b|pm\b)", after):
+        return True
+    if regex.search(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$", before):
+        return True
+    if regex.match(r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", after, regex.I):
+        return True
+    if 1900 <= v <= 2100 and float(v).is_integer() and "," not in text[amount.start : amount.end]:
+        return True
+    return bool(regex.search(r"(?:resolution|no\.|number|unscr|article|phase)\s*$", before))

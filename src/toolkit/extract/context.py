@@ -1,0 +1,148 @@
+"""What the extractor knows about one report while reading it: dates, places, sources."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+import pandas as pd
+import regex
+
+from toolkit.extract.sentences import split_sentences
+from toolkit.lexicons import load
+from toolkit.reference import actor_index, canonical_source, gazetteer, place_index, source_index
+
+_CITY_KINDS = ("city",)
+_HEADING = regex.compile(r"^\s*-\s+(?P<h>[^\n]{2,60}?)\s+-\s*$", regex.M)
+
+
+@cache
+def _place_kinds() -> dict[str, str]:
+    g = gazetteer()
+    return dict(zip(g["name"], g["kind"]))
+
+
+@cache
+def _attribution() -> regex.Pattern:
+    words = load("attribution")["verbs"]
+    alt = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return regex.compile(rf"(?<!\w)(?:{alt})(?!\w)", regex.I)
+
+
+@cache
+def _pronoun() -> regex.Pattern:
+    words = load("attribution")["continuations"]
+    alt = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return regex.compile(rf"(?<!\w)(?:{alt})(?!\w)", regex.I)
+
+
+@dataclass
+class ReportContext:
+    """One report prepared for extraction."""
+
+    report_id: str
+    body: str
+    published: date | None
+    default_claimant: str
+    main_city: str | None
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    section_city: dict[int, str] = field(default_factory=dict)  # sentence start -> city
+
+    @classmethod
+    def from_row(cls, row) -> ReportContext:
+        body = row.body
+        pub = row.published.date() if pd.notna(row.published) else None
+        via = row.via if isinstance(row.via, str) and row.via.strip() else None
+        outlet = row.outlet if isinstance(row.outlet, str) and row.outlet.strip() else None
+        # a story combining several wires is owned by the outlet that combined them
+        if via and "," not in via and ";" not in via:
+            default = canonical_source(via)
+        else:
+            default = canonical_source(outlet) or canonical_source(via) or "unknown"
+        ctx = cls(row.report_id, body, pub, default, _main_city(body))
+        ctx.sentences = list(split_sentences(body))
+        ctx.section_city = _sections(body, ctx.sentences)
+        return ctx
+
+    def city_at(self, pos: int) -> str | None:
+        """The city of the section holding `pos` (round-ups), else the report's main city."""
+        city = None
+        for start, name in self.section_city.items():
+            if start <= pos:
+                city = name
+        return city or self.main_city
+
+
+def _main_city(body: str) -> str | None:
+    kinds = _place_kinds()
+    counts = Counter(name for _, _, name in place_index().find(body) if kinds.get(name) == "city")
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _sections(body: str, sentences) -> dict[int, str]:
+    kinds = _place_kinds()
+    out = {}
+    for m in _HEADING.finditer(body):
+        cities = [n for _, _, n in place_index().find(m.group("h")) if kinds.get(n) == "city"]
+        if cities:
+            out[m.start()] = cities[0]
+    return out
+
+
+def find_places(ctx: ReportContext, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Gazetteer places in body[start:end], plus "the city" and "the city's east" phrases."""
+    found = list(place_index().find(ctx.body, start, end))
+    city_rx = regex.compile(
+        r"(?<!\w)(?:the\s+(?:besieged\s+|battered\s+|northern\s+|desert\s+)?city(?:'s|’s)?"
+        r"(?:\s+(?P<dir>east|west|north|south))?|(?P<half>eastern|western)\s+half\s+of\s+the\s+city"
+        r"|the\s+(?P<nb>eastern|western)\s+neighbou?rhoods)(?!\w)",
+        regex.I,
+    )
+    for m in city_rx.finditer(ctx.body, start, end):
+        if any(s <= m.start() < e for s, e, _ in found):
+            continue
+        city = ctx.city_at(m.start())
+        if not city:
+            continue
+        direction = m.group("dir") or m.group("half") or m.group("nb")
+        name = city
+        if direction:
+            d = direction.lower().replace("ern", "")
+            name = place_index().lookup(f"{d} {city}") or place_index().lookup(f"{d}ern {city}")
+            if not name:
+                continue
+        found.append((m.start(), m.end(), name))
+    return sorted(found)
+
+
+def find_sources(ctx: ReportContext, start: int, end: int):
+    return list(source_index().find(ctx.body, start, end))
+
+
+def find_actors(ctx: ReportContext, start: int, end: int):
+    return list(actor_index().find(ctx.body, start, end))
+
+
+def sentence_claimant(ctx: ReportContext, start: int, end: int) -> tuple[str | None, bool]:
+    """The attributed source of a sentence (None if unattributed) and whether it is a person
+    continuation ("He said ...") that should inherit the previous attribution."""
+    text = ctx.body[start:end]
+    verbs = list(_attribution().finditer(text))
+    if not verbs:
+        return None, False
+    # a photo credit is not an attribution
+    sources = [
+        (s, e, n) for s, e, n in find_sources(ctx, start, end)
+        if not regex.search(r"photo\s+by\s+$", ctx.body[max(0, s - 12) : s], regex.I)
+    ]
+    if sources:
+        best = min(
+            sources,
+            key=lambda src: min(abs((src[0] - start) - v.start()) for v in verbs),
+        )
+        return best[2], False
+    if _pronoun().search(text):
+        return None, True
+    return None, False

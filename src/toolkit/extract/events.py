@@ -1,0 +1,172 @@
+"""Extract control events: a place captured, advanced on, repelled from, left, or held."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+import regex
+
+from toolkit.extract.context import ReportContext, find_actors, find_places, find_sources
+from toolkit.extract.periods import find_times
+from toolkit.lexicons import load
+from toolkit.reference import actor_index
+from toolkit.schemas import ControlEvents
+from toolkit.tables import EVENT_COLUMNS, coerce_events
+
+
+def _alt(words) -> str:
+    return "|".join(
+        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+    )
+
+
+@cache
+def _patterns() -> dict:
+    lex = load("events")
+    actions = {a: regex.compile(rf"(?<![\w-])(?:{_alt(ws)})(?![\w-])", regex.I)
+               for a, ws in lex["actions"].items()}
+    return {
+        "actions": actions,
+        "held": regex.compile(rf"(?<!\w)(?P<who>{_alt(lex['held_prefix'])})[-\s](?:held|controlled)\b",
+                              regex.I),
+        "held_by": regex.compile(r"\b(?:held|controlled)\s+by\s+(?:the\s+)?", regex.I),
+        "partial": regex.compile(rf"(?:{_alt(lex['partial'])})", regex.I),
+        "aim": regex.compile(rf"(?:{_alt(lex['aim'])})\s+(?:\w+\s+)?$", regex.I),
+        "denial": regex.compile(rf"(?<!\w)(?:{_alt(lex['denial'])})(?!\w)", regex.I),
+        "anaphora": {k: regex.compile(rf"(?<!\w)(?:{_alt(v)})(?!\w)", regex.I)
+                     for k, v in lex["anaphora"].items()},
+        "held_prefix": lex["held_prefix"],
+    }
+
+
+def extract_events(reports: pd.DataFrame) -> pd.DataFrame:
+    """Control events of every report in a `Reports` frame, valid under `ControlEvents`."""
+    rows = [r for rep in reports.itertuples(index=False) for r in report_events(rep)]
+    return ControlEvents.validate(coerce_events(pd.DataFrame(rows, columns=EVENT_COLUMNS)))
+
+
+def report_events(report) -> list[dict]:
+    """Control events of one report (a row of a `Reports` frame)."""
+    ctx = ReportContext.from_row(report)
+    pats = _patterns()
+    rows: list[dict] = []
+    last_district: str | None = None
+    for s_start, s_end in ctx.sentences:
+        text = ctx.body[s_start:s_end]
+        places = find_places(ctx, s_start, s_end)
+        places += _anaphora(ctx, s_start, s_end, places, last_district)
+        places.sort()
+        actors = find_actors(ctx, s_start, s_end)
+        sources = find_sources(ctx, s_start, s_end)
+        times = find_times(text, ctx.published, offset=s_start)
+        used: set[tuple[str, str]] = set()
+
+        def claimant_near(pos: int) -> str:
+            if sources and _attributed(text):
+                return min(sources, key=lambda s: abs(s[0] - pos))[2]
+            return ctx.default_claimant
+
+        # held places: "rebel-held X", "X held by Y"
+        for m in pats["held"].finditer(ctx.body, s_start, s_end):
+            place = _first_after(places, m.end(), 50)
+            if place:
+                actor = actor_index().lookup(pats["held_prefix"][m.group("who").lower()])
+                rows.append(_row(ctx, place, actor, "holds", "asserted",
+                                 claimant_near(m.start()), ctx.published, m.start(), place[1]))
+                used.add((place[2], "holds"))
+        for m in pats["held_by"].finditer(ctx.body, s_start, s_end):
+            holder = _first_after(actors, m.end(), 5)
+            place = _last_before(places, m.start(), 60)
+            if holder and place and (place[2], "holds") not in used:
+                rows.append(_row(ctx, place, holder[2], "holds", "asserted",
+                                 claimant_near(m.start()), ctx.published, place[0], holder[1]))
+                used.add((place[2], "holds"))
+        # changes of hands
+        for action, rx in pats["actions"].items():
+            for m in rx.finditer(ctx.body, s_start, s_end):
+                if pats["aim"].search(ctx.body[max(s_start, m.start() - 30) : m.start()]):
+                    continue
+                place = _first_after(places, m.end(), 90)
+                if not place or (place[2], action) in used:
+                    continue
+                between = ctx.body[m.end() : place[0]]
+                if regex.search(r"[.;:]", between):
+                    continue
+                act = action
+                if act == "captured" and pats["partial"].search(between):
+                    act = "advanced"
+                if act == "advanced" and (place[2], "captured") in used:
+                    continue
+                actor = _event_actor(actors, m, act)
+                date = _day(times, m.start())
+                rows.append(_row(ctx, place, actor, act, "asserted", claimant_near(m.start()),
+                                 date, m.start(), place[1]))
+                used.add((place[2], act))
+        # "X denied this": the last asserted capture is denied by X
+        for m in pats["denial"].finditer(ctx.body, s_start, s_end):
+            prior = [r for r in rows if r["action"] in ("captured", "advanced")]
+            if prior:
+                denied = dict(prior[-1])
+                denied.update(stance="denied", claimant=claimant_near(m.start()),
+                              span_start=m.start(), span_end=m.end())
+                rows.append(denied)
+        for s, _, name in places:
+            if name and _kind(name) == "district":
+                last_district = name
+    return rows
+
+
+def _row(ctx, place, actor, action, stance, claimant, date, start, end) -> dict:
+    return dict(report_id=ctx.report_id, place=place[2], actor=actor, action=action,
+                stance=stance, claimant=claimant, date=date, span_start=start, span_end=end)
+
+
+def _attributed(text: str) -> bool:
+    from toolkit.extract.context import _attribution
+
+    return bool(_attribution().search(text))
+
+
+def _first_after(items, pos: int, within: int):
+    after = [x for x in items if pos <= x[0] <= pos + within]
+    return after[0] if after else None
+
+
+def _last_before(items, pos: int, within: int):
+    before = [x for x in items if pos - within <= x[1] <= pos]
+    return before[-1] if before else None
+
+
+def _event_actor(actors, m, action: str) -> str | None:
+    before = [a for a in actors if a[1] <= m.start()]
+    after = [a for a in actors if a[0] >= m.end() and a[0] - m.end() < 40]
+    if action == "repelled" and after:
+        return after[0][2]
+    if before:
+        return before[-1][2]
+    return after[0][2] if after else None
+
+
+def _day(times, pos: int):
+    days = [t for t in times if t.kind == "day"]
+    if not days:
+        return None
+    return min(days, key=lambda t: abs(t.start - pos)).period_end
+
+
+def _kind(name: str) -> str | None:
+    from toolkit.extract.context import _place_kinds
+
+    return _place_kinds().get(name)
+
+
+def _anaphora(ctx: ReportContext, start: int, end: int, places, last_district):
+    """'the district' refers back to the last district named (in this sentence or before)."""
+    out = []
+    for m in _patterns()["anaphora"]["district"].finditer(ctx.body, start, end):
+        before = [p for p in places if p[1] <= m.start() and _kind(p[2]) == "district"]
+        name = before[-1][2] if before else last_district
+        if name:
+            out.append((m.start(), m.end(), name))
+    return out

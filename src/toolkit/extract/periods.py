@@ -1,0 +1,171 @@
+"""Resolve the period a figure covers from time words, against the report's publication day.
+
+Each rule follows the claims contract: "since Saturday" runs from the last Saturday
+before publication to the publication day; "on Friday" is that day; "over the past two
+days" is the day before publication and the publication day; "last month" the whole
+previous calendar month; "since mid-November" from the 11th. Nothing is guessed when the
+publication day is unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+import regex
+
+from toolkit.extract.numbers import parse_number
+from toolkit.lexicons import load
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    """A time expression in a sentence and the period it resolves to."""
+
+    start: int
+    end: int
+    period_start: date | None
+    period_end: date | None
+    kind: str  # day, since, span, month, recent
+
+
+def _alt(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _patterns() -> dict[str, regex.Pattern]:
+    lex = load("periods")
+    wd = _alt(lex["weekdays"])
+    month = _alt(lex["months"] + lex["month_abbreviations"])
+    part = _alt(lex["month_parts"])
+    unit = _alt(lex["span_units"])
+    count = r"(?:\d+|[a-z]+(?:-[a-z]+)?)"
+    return {
+        "since_date": regex.compile(
+            rf"\bsince\b(?:(?!\bsince\b)[^.;]){{0,60}}?\b(?:on\s+)?(?P<month>{month})\.?\s+"
+            rf"(?P<day>\d{{1,2}})(?!\d)(?:,?\s+(?P<year>(?:19|20)\d\d))?",
+            regex.I,
+        ),
+        "since_day_month": regex.compile(
+            rf"\bsince\b[^.;]{{0,60}}?\b(?P<day>\d{{1,2}})\s+(?P<month>{month})\b", regex.I
+        ),
+        "since_part": regex.compile(
+            rf"\bsince\s+(?:the\s+)?(?P<part>{part})[\s-]+(?:of\s+)?(?P<month>{month})\b", regex.I
+        ),
+        "since_month": regex.compile(
+            rf"\bsince\s+(?:early\s+)?(?P<month>{month})(?:\s+(?P<year>(?:19|20)\d\d))?\b(?!\s+\d)",
+            regex.I,
+        ),
+        "since_weekday": regex.compile(rf"\bsince\s+(?:last\s+)?(?P<wd>{wd})\b", regex.I),
+        "span": regex.compile(
+            rf"\b(?:{_alt(lex['span_lead'])})\s+(?P<n>{count})\s+(?P<unit>{unit})\b", regex.I
+        ),
+        "past_unit": regex.compile(r"\b(?:in|over|during) the (?:past|last) (?P<unit>day|week)\b",
+                                   regex.I),
+        "last_month": regex.compile(r"\blast\s+month\b", regex.I),
+        "month_part": regex.compile(
+            rf"\b(?:in\s+)?(?P<part>{part})[\s-]+(?:of\s+)?(?P<month>{month})\b", regex.I
+        ),
+        "date": regex.compile(
+            rf"\b(?:on\s+)?(?P<month>{month})\.?\s+(?P<day>\d{{1,2}})(?!\d)"
+            rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?",
+            regex.I,
+        ),
+        "weekday": regex.compile(rf"\b(?:on\s+|early\s+|late\s+|last\s+)?(?P<wd>{wd})\b", regex.I),
+        "yesterday": regex.compile(r"\byesterday\b", regex.I),
+        "today": regex.compile(r"\b(?:today|tonight|this morning)\b", regex.I),
+        "recent": regex.compile(rf"\b(?:{_alt(lex['recent'])})\b", regex.I),
+    }
+
+
+def _month_number(name: str) -> int:
+    lex = load("periods")
+    key = name.lower().rstrip(".")[:3]
+    return [m[:3] for m in lex["months"]].index(key) + 1
+
+
+def last_weekday(published: date, weekday: str, strictly_before: bool) -> date:
+    """The latest `weekday` on or (when strictly_before) before the publication day."""
+    target = load("periods")["weekdays"].index(weekday.lower())
+    back = (published.weekday() - target) % 7
+    if back == 0 and strictly_before:
+        back = 7
+    return published - timedelta(days=back)
+
+
+def _dated(published: date, month: str, day: str, year: str | None) -> date | None:
+    m = _month_number(month)
+    y = int(year) if year else published.year - (1 if m > published.month else 0)
+    try:
+        return date(y, m, int(day))
+    except ValueError:
+        return None
+
+
+def find_times(sentence: str, published: date | None, offset: int = 0) -> list[TimeMention]:
+    """Time expressions in `sentence` with their resolved periods (offsets shifted by offset)."""
+    if published is None:
+        return []
+    pats = _patterns()
+    lex = load("periods")
+    found: list[TimeMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m, start, end, kind, span=None):
+        s, e = span or (m.start(), m.end())
+        if any(not (e <= a or s >= b) for a, b in taken):
+            return
+        if start is not None and start > published or end is not None and end > published:
+            return
+        taken.append((s, e))
+        found.append(TimeMention(s + offset, e + offset, start, end, kind))
+
+    for m in pats["since_part"].finditer(sentence):
+        mo = _month_number(m.group("month"))
+        y = published.year - (1 if mo > published.month else 0)
+        add(m, date(y, mo, lex["month_parts"][m.group("part").lower()]), published, "since")
+    for key in ("since_date", "since_day_month"):
+        for m in pats[key].finditer(sentence):
+            d = _dated(published, m.group("month"), m.group("day"), m.groupdict().get("year"))
+            if d:
+                add(m, d, published, "since")
+    for m in pats["since_month"].finditer(sentence):
+        mo = _month_number(m.group("month"))
+        y = int(m.group("year")) if m.group("year") else published.year - (mo > published.month)
+        add(m, date(y, mo, 1), published, "since")
+    for m in pats["since_weekday"].finditer(sentence):
+        add(m, last_weekday(published, m.group("wd"), strictly_before=True), published, "since")
+    for m in pats["span"].finditer(sentence):
+        n = parse_number(m.group("n"))
+        if not n:
+            continue
+        days = max(1, round(n * lex["span_units"][m.group("unit").lower()]))
+        add(m, published - timedelta(days=days - 1), published, "span")
+    for m in pats["past_unit"].finditer(sentence):
+        days = lex["span_units"][m.group("unit").lower()]
+        add(m, published - timedelta(days=days - 1), published, "span")
+    for m in pats["last_month"].finditer(sentence):
+        first_this = published.replace(day=1)
+        last_prev = first_this - timedelta(days=1)
+        add(m, last_prev.replace(day=1), last_prev, "month")
+    for m in pats["month_part"].finditer(sentence):
+        mo = _month_number(m.group("month"))
+        y = published.year - (1 if mo > published.month else 0)
+        add(m, date(y, mo, lex["month_parts"][m.group("part").lower()]), None, "month_part")
+    for m in pats["date"].finditer(sentence):
+        d = _dated(published, m.group("month"), m.group("day"), m.group("year"))
+        if d:
+            add(m, d, d, "day")
+    for m in pats["weekday"].finditer(sentence):
+        d = last_weekday(published, m.group("wd"), strictly_before=False)
+        add(m, d, d, "day")
+    for m in pats["yesterday"].finditer(sentence):
+        d = published - timedelta(days=1)
+        add(m, d, d, "day")
+    for m in pats["today"].finditer(sentence):
+        add(m, published, published, "day")
+    for m in pats["recent"].finditer(sentence):
+        add(m, None, published, "recent")
+    return sorted(found, key=lambda t: t.start)

@@ -1,0 +1,33 @@
+"""Total control stated in words ("all of Palmyra", "full control of the city") as a 100% share."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+
+from toolkit.extract.numbers import Amount
+from toolkit.lexicons import load
+
+
+@cache
+def _pattern() -> regex.Pattern:
+    words = load("qualifiers")["total_share"]
+    alt = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    # "recaptured all of Palmyra", 'regained "full control" of the city'
+    return regex.compile(rf"(?<!\w)[\"“]?(?:{alt})[\"”]?(?=\s+(?:of\s+)?(?:the\s+)?\p{{Lu}}|\s+of\s+the\s+city)",
+                         regex.I)
+
+
+# A control verb in the infinitive ("a bid to recapture all of ...") states an aim, not a fact.
+_AIM = regex.compile(r"\bto\s+(?:\w+\s+){0,1}(?:re)?(?:take|capture|gain|seize|control)\w*\s+$", regex.I)
+
+
+def total_shares(sentence: str) -> list[Amount]:
+    """Mentions of total control in `sentence`, each as a 100 percent amount."""
+    out = []
+    for m in _pattern().finditer(sentence):
+        if _AIM.search(sentence[max(0, m.start() - 40) : m.start()]):
+            continue
+        out.append(Amount(m.start(), m.end(), 100.0, kind="total", unit="percent"))
+    return out
