@@ -41,7 +41,7 @@ ACTIONS = ("captured", "advanced", "repelled", "withdrew", "holds")
 STANCES = ("asserted", "denied")
 
 # Flows cover a span of days; stocks and shares are as of one day.
-STOCK_CATEGORIES = ("population", "territory_share", "front_distance", "troops_deployed")
+STOCK_CATEGORIES = ("population", "territory_share", "front_distance")
 FLOW_CATEGORIES = tuple(c for c in CATEGORIES if c not in STOCK_CATEGORIES)
 
 # Upper limits beyond which a value is absurd rather than merely large.

@@ -32,6 +32,10 @@ def _lex():
         "front": _words_pattern(lex["front"]),
         "geography": _words_pattern(lex["geography"]),
         "control": _words_pattern(lex["control"]),
+        "stop": set(lex["stop_words"]),
+        "partitive": regex.compile(
+            rf"\s*(?:{'|'.join(regex.escape(b) for b in lex['partitive'])})\b", regex.I
+        ),
     }
 
 
@@ -53,16 +57,15 @@ _NOUN_WINDOW = 6
 def counted_noun(text: str, end: int) -> tuple[str | None, int]:
     """Class of the noun counted by the amount ending at `end`, and where that noun ends."""
     lex = _lex()
-    words = list(regex.finditer(r"[\w'’-]+", text[end : end + 80]))[:_NOUN_WINDOW]
-    for i, w in enumerate(words):
+    window = text[end : end + 80]
+    words = list(regex.finditer(r"[\w'’-]+", window))[:_NOUN_WINDOW]
+    for w in words:
         word = w.group(0).lower()
         cls = lex["nouns"].get(word)
         if cls:
             return cls, end + w.end()
-        # the noun comes first; a verb or preposition (other than "of") ends the phrase
-        if i >= 2 and word not in ("of", "the", "those", "them", "killed", "were", "are"):
-            if not word.endswith(("-backed", "-linked", "-held")):
-                break
+        if word in lex["stop"]:
+            break
     return None, end
 
 
@@ -85,12 +88,32 @@ def _nearest_event(text: str, amount: Amount, phrase_end: int) -> str | None:
                 after.append((m.start() - phrase_end, name))
             elif m.end() <= amount.start:
                 before.append((amount.start - m.end(), name))
+    direct = _direct_cue(text, amount)
+    if direct:
+        return direct
     near_after = [a for a in after if a[0] <= 45]
     if near_after:
         return min(near_after)[1]
     if before:
         return min(before)[1]
     return min(after)[1] if after else None
+
+
+_QUALIFIER_GAP = regex.compile(
+    r"^\s*(?:(?:at\s+least|more\s+than|nearly|almost|about|around|some|over|up\s+to|an?|the|"
+    r"estimated|additional|another|a\s+total\s+of)\s+)*$",
+    regex.I,
+)
+
+
+def _direct_cue(text: str, amount: Amount) -> str | None:
+    """A verb that takes the figure as its object ("killed 21 civilians", "detained hundreds")."""
+    for name, pat in _lex()["events"].items():
+        for m in pat.finditer(text, max(0, amount.start - 40), amount.start):
+            gap = text[m.end() : amount.start]
+            if m.group(0).lower() not in ("left", "leave") and _QUALIFIER_GAP.match(gap):
+                return name
+    return None
 
 
 def classify(text: str, amount: Amount, previous_noun: str | None) -> Reading | None:
@@ -102,10 +125,12 @@ def classify(text: str, amount: Amount, previous_noun: str | None) -> Reading | 
         ) else None
     if amount.unit in ("km", "mile"):
         before = text[max(0, amount.start - 40) : amount.start]
+        if amount.unit == "mile" and before.rstrip().endswith("("):
+            return None  # "25 kilometres (15 miles)": a conversion, not a second figure
         if lex["geography"].search(before) or not lex["front"].search(text):
             return None
         return Reading("front_distance", "km", None, amount.end)
-    if _is_date_or_label(text, amount):
+    if _is_date_or_label(text, amount) or lex["partitive"].match(text, amount.end):
         return None
     noun, phrase_end = counted_noun(text, amount.end)
     if noun is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import regex
 
 from toolkit.extract.categories import classify
 from toolkit.extract.context import (
@@ -35,7 +36,8 @@ def report_claims(report) -> list[dict]:
     rows: list[dict] = []
     last_claimant: str | None = None
     last_location: str | None = None
-    for s_start, s_end in ctx.sentences:
+    prev_since: list[TimeMention] = []
+    for n_sentence, (s_start, s_end) in enumerate(ctx.sentences):
         sentence = ctx.body[s_start:s_end]
         attributed, continues = sentence_claimant(ctx, s_start, s_end)
         if attributed:
@@ -62,7 +64,13 @@ def report_claims(report) -> list[dict]:
             qualifier, value, low, high = bounds(a, qualifier)
             location = _location(ctx, places, a, reading.category) or last_location
             last_location = location
-            start, end = _period(ctx.published, times, a, reading.category)
+            stock = reading.category in STOCK_CATEGORIES or (
+                reading.category == "troops_deployed"
+                and _STANDING.search(ctx.body, a.end, min(s_end, a.end + 40))
+            )
+            start, end = _period(ctx.published, times, a, stock)
+            if not stock and not _own_time(times, a):
+                start, end = _carried_period(ctx, rows, n_sentence, prev_since, start, end)
             rows.append(
                 dict(
                     report_id=ctx.report_id,
@@ -79,9 +87,44 @@ def report_claims(report) -> list[dict]:
                     period_end=end,
                     span_start=q_start,
                     span_end=max(a.end, s_start + reading.phrase_end),
+                    _sentence=n_sentence,
+                    _timed=_own_time(times, a) is not None,
                 )
             )
-    return rows
+        prev_since = [t for t in times if t.kind == "since"]
+    _headlines_borrow(rows)
+    return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
+
+
+# "the 300 it has already deployed": troops standing in place are a stock, not a flow
+_STANDING = regex.compile(r"\b(?:already|currently|now|stationed|a total of)\b", regex.I)
+
+
+def _own_time(times: list[TimeMention], a: Amount) -> TimeMention | None:
+    """A time expression of the figure's own sentence, other than the day a statement was made."""
+    own = [t for t in times if t.kind != "said"]
+    return min(own, key=lambda t: abs(t.start - a.start)) if own else None
+
+
+def _carried_period(ctx, rows, n_sentence, prev_since, start, end):
+    """A flow with no time of its own continues the previous flow figure (within two
+    sentences) or a "since ..." of the previous sentence; else it runs to the statement day."""
+    recent = [r for r in rows if r["_timed"] and n_sentence - r["_sentence"] <= 2
+              and r["category"] not in STOCK_CATEGORIES]
+    if recent:
+        return recent[-1]["period_start"], recent[-1]["period_end"]
+    if prev_since:
+        return prev_since[-1].period_start, prev_since[-1].period_end
+    return start, end
+
+
+def _headlines_borrow(rows: list[dict]) -> None:
+    """A headline figure with no time borrows the period of the same figure right below it."""
+    for i, r in enumerate(rows[:-1]):
+        nxt = rows[i + 1]
+        if (not r["_timed"] and nxt["_timed"] and nxt["_sentence"] - r["_sentence"] == 1
+                and r["category"] == nxt["category"] and r["value"] == nxt["value"]):
+            r["period_start"], r["period_end"] = nxt["period_start"], nxt["period_end"]
 
 
 def _shift(a: Amount, offset: int) -> Amount:
@@ -114,17 +157,29 @@ def _actor(actors, places, a: Amount, reading) -> str | None:
     return after[0][2] if after else (before[-1][2] if before else None)
 
 
-def _period(published: date | None, times: list[TimeMention], a: Amount, category: str):
-    """(period_start, period_end) for the figure, from the nearest time expression."""
+def _distance(t: TimeMention, a: Amount) -> int:
+    return t.start - a.end if t.start >= a.end else a.start - t.end
+
+
+def _period(published: date | None, times: list[TimeMention], a: Amount, stock: bool):
+    """(period_start, period_end) of a figure from the time words of its sentence.
+
+    A flow takes the nearest time expression, one right after the figure first ("30,000
+    left on Friday and 20,000 so far on Saturday"); the day a statement was made ("he
+    said on Wednesday") only closes an open period. A stock is as of a day named close
+    to it, else as of the statement or publication day.
+    """
     if published is None:
         return None, None
-    stock = category in STOCK_CATEGORIES
-    if times:
-        t = min(times, key=lambda t: (min(abs(t.start - a.end), abs(a.start - t.end)), t.start < a.start))
-        if stock:
-            day = t.period_end if t.kind == "day" else published
-            return day, day
-        return t.period_start, t.period_end or published
+    said = [t for t in times if t.kind == "said"]
+    said_day = said[0].period_end if said else published
     if stock:
-        return published, published
-    return None, None
+        days = [t for t in times if t.kind in ("day", "said") and _distance(t, a) <= 40]
+        day = min(days, key=lambda t: _distance(t, a)).period_end if days else said_day
+        return day, day
+    own = [t for t in times if t.kind != "said"]
+    if not own:
+        return None, said_day
+    after = [t for t in own if t.start >= a.end and t.start - a.end <= 30]
+    t = after[0] if after else min(own, key=lambda t: _distance(t, a))
+    return t.period_start, t.period_end or said_day

@@ -138,11 +138,26 @@ def sentence_claimant(ctx: ReportContext, start: int, end: int) -> tuple[str | N
         if not regex.search(r"photo\s+by\s+$", ctx.body[max(0, s - 12) : s], regex.I)
     ]
     if sources:
-        best = min(
-            sources,
-            key=lambda src: min(abs((src[0] - start) - v.start()) for v in verbs),
-        )
-        return best[2], False
+        return _attributed_source(ctx.body, start, verbs, sources), False
     if _pronoun().search(text):
         return None, True
     return None, False
+
+
+def _attributed_source(body: str, start: int, verbs, sources) -> str:
+    """The source a verb attributes to: "according to X", "X said", "said X"; else the nearest."""
+    for v in verbs:
+        v_start, v_end = start + v.start(), start + v.end()
+        if v.group(0).lower().startswith("according"):
+            after = [s for s in sources if 0 <= s[0] - v_end <= 12]
+            if after:
+                return after[0][2]
+            continue
+        before = [s for s in sources if 0 <= v_start - s[1] <= 25]
+        if before:
+            return before[-1][2]
+        after = [s for s in sources if 0 <= s[0] - v_end <= 6]
+        if after:
+            return after[0][2]
+    first = start + verbs[0].start()
+    return min(sources, key=lambda s: abs(s[0] - first))[2]

@@ -135,6 +135,8 @@ def find_amounts(text: str) -> list[Amount]:
             n = parse_number(m.group(0).split()[0]) if "half" not in m.group(0).lower() else 0.5
             add(Amount(m.start(), m.end(), 12.0 * (n or 1), kind="number"))
     for m in pats["fraction"].finditer(text):
+        if regex.search(r"\bthe\s+(?:\w+ern\s+)?$", text[max(0, m.start() - 16) : m.start()], regex.I):
+            continue  # "the eastern half of the city" names a part, not a share
         if free(m.start(), m.end()):
             add(Amount(m.start(), m.end(), float(lex["fractions"][m.group(0).lower()]),
                        kind="fraction", unit="percent"))

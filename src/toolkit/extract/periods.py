@@ -27,7 +27,7 @@ class TimeMention:
     end: int
     period_start: date | None
     period_end: date | None
-    kind: str  # day, since, span, month, recent
+    kind: str  # day, said (the day a statement was made), since, span, month, recent
 
 
 def _alt(words) -> str:
@@ -58,6 +58,11 @@ def _patterns() -> dict[str, regex.Pattern]:
             rf"\bsince\s+(?:early\s+)?(?P<month>{month})(?:\s+(?P<year>(?:19|20)\d\d))?\b(?!\s+\d)",
             regex.I,
         ),
+        "began_in": regex.compile(
+            rf"\b(?:began|begun|started|erupted|flared\s+up|broke\s+out)\s+in\s+"
+            rf"(?P<month>{month})\s+(?P<year>(?:19|20)\d\d)\b",
+            regex.I,
+        ),
         "since_weekday": regex.compile(rf"\bsince\s+(?:last\s+)?(?P<wd>{wd})\b", regex.I),
         "span": regex.compile(
             rf"\b(?:{_alt(lex['span_lead'])})\s+(?P<n>{count})\s+(?P<unit>{unit})\b", regex.I
@@ -74,6 +79,9 @@ def _patterns() -> dict[str, regex.Pattern]:
             regex.I,
         ),
         "weekday": regex.compile(rf"\b(?:on\s+|early\s+|late\s+|last\s+)?(?P<wd>{wd})\b", regex.I),
+        "said": regex.compile(
+            r"\b(?:said|says|announced|reported|told\s+\w+|stated|added)\s*(?:on\s+)?$", regex.I
+        ),
         "yesterday": regex.compile(r"\byesterday\b", regex.I),
         "today": regex.compile(r"\b(?:today|tonight|this morning)\b", regex.I),
         "recent": regex.compile(rf"\b(?:{_alt(lex['recent'])})\b", regex.I),
@@ -135,6 +143,8 @@ def find_times(sentence: str, published: date | None, offset: int = 0) -> list[T
         mo = _month_number(m.group("month"))
         y = int(m.group("year")) if m.group("year") else published.year - (mo > published.month)
         add(m, date(y, mo, 1), published, "since")
+    for m in pats["began_in"].finditer(sentence):
+        add(m, date(int(m.group("year")), _month_number(m.group("month")), 1), published, "since")
     for m in pats["since_weekday"].finditer(sentence):
         add(m, last_weekday(published, m.group("wd"), strictly_before=True), published, "since")
     for m in pats["span"].finditer(sentence):
@@ -160,7 +170,8 @@ def find_times(sentence: str, published: date | None, offset: int = 0) -> list[T
             add(m, d, d, "day")
     for m in pats["weekday"].finditer(sentence):
         d = last_weekday(published, m.group("wd"), strictly_before=False)
-        add(m, d, d, "day")
+        said = pats["said"].search(sentence[max(0, m.start() - 25) : m.start()])
+        add(m, d, d, "said" if said else "day")
     for m in pats["yesterday"].finditer(sentence):
         d = published - timedelta(days=1)
         add(m, d, d, "day")

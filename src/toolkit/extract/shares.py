@@ -20,7 +20,11 @@ def _pattern() -> regex.Pattern:
 
 
 # A control verb in the infinitive ("a bid to recapture all of ...") states an aim, not a fact.
-_AIM = regex.compile(r"\bto\s+(?:\w+\s+){0,1}(?:re)?(?:take|capture|gain|seize|control)\w*\s+$", regex.I)
+_AIM = regex.compile(
+    r"(?:\bto\s+(?:re)?(?:take|capture|gain|seize|control|claim)\w*|"
+    r"\b(?:re)?(?:taking|capturing|gaining|seizing|claiming)|\bbid\b|\bpush\b)(?:\s+\S+){0,3}\s*$",
+    regex.I,
+)
 
 
 def total_shares(sentence: str) -> list[Amount]:
