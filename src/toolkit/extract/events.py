@@ -30,7 +30,18 @@ def _patterns() -> dict:
         "actions": actions,
         "held": regex.compile(rf"(?<!\w)(?P<who>{_alt(lex['held_prefix'])})[-\s](?:held|controlled)\b",
                               regex.I),
-        "held_by": regex.compile(r"\b(?:held|controlled)\s+by\s+(?:the\s+)?", regex.I),
+        "held_by": regex.compile(r"\b(?:held|controlled)\s+by\s+(?:either\s+)?(?:the\s+)?", regex.I),
+        "held_noun": regex.compile(
+            rf"(?:(?<!\w)(?P<who>{_alt(lex['held_prefix'])})\s+|(?P<owner>[\w-]+(?:\s+group)?)['’]s\s+"
+            rf"(?:de\s+facto\s+)?(?:\w+\s+)?)(?:{_alt(lex['held_nouns'])})\b(?:\s+(?:in|of))?\s+",
+            regex.I,
+        ),
+        "approach": regex.compile(rf"(?<!\w)(?:{_alt(lex['approach'])})(?!\w)", regex.I),
+        "counted_parts": regex.compile(
+            r"\b(?:\w+)\s+(?:more\s+)?(?:rebel\s+|major\s+|smaller\s+)?"
+            r"(?:districts|neighbou?rhoods|areas|villages|zones?)\b",
+            regex.I,
+        ),
         "partial": regex.compile(rf"(?:{_alt(lex['partial'])})", regex.I),
         "aim": regex.compile(rf"(?:{_alt(lex['aim'])})\s+(?:\w+\s+)?$", regex.I),
         "denial": regex.compile(rf"(?<!\w)(?:{_alt(lex['denial'])})(?!\w)", regex.I),
@@ -69,7 +80,10 @@ def report_events(report) -> list[dict]:
 
         # held places: "rebel-held X", "X held by Y"
         for m in pats["held"].finditer(ctx.body, s_start, s_end):
-            place = _first_after(places, m.end(), 50)
+            # an alias may include the cue itself ("the rebel-held east")
+            place = next((p for p in places if p[0] >= m.start() and p[1] > m.end()
+                          and p[0] <= m.end() + 50 and not (p[0] > m.end() and regex.search(
+                              r"[,;.]", ctx.body[m.end():p[0]]))), None)
             if place:
                 actor = actor_index().lookup(pats["held_prefix"][m.group("who").lower()])
                 rows.append(_row(ctx, place, actor, "holds", "asserted",
@@ -77,10 +91,31 @@ def report_events(report) -> list[dict]:
                 used.add((place[2], "holds"))
         for m in pats["held_by"].finditer(ctx.body, s_start, s_end):
             holder = _first_after(actors, m.end(), 5)
-            place = _last_before(places, m.start(), 60)
+            if holder is None:
+                word = regex.match(r"[\w-]+", ctx.body[m.end() :])
+                key = word.group(0).lower() if word else ""
+                if key in pats["held_prefix"]:
+                    holder = (m.end(), m.end() + len(key), actor_index().lookup(pats["held_prefix"][key]))
+            near = [p for p in places if m.start() - 60 <= p[1] <= m.start()]
+            # "western neighborhoods of the city held by ...": the most specific place
+            place = min(near, key=lambda p: (_SPECIFIC.get(_kind(p[2]), 9), -p[0]), default=None)
             if holder and place and (place[2], "holds") not in used:
                 rows.append(_row(ctx, place, holder[2], "holds", "asserted",
                                  claimant_near(m.start()), ctx.published, place[0], holder[1]))
+                used.add((place[2], "holds"))
+        for m in pats["held_noun"].finditer(ctx.body, s_start, s_end):
+            place = next((p for p in places if m.end() <= p[0] + 12 and p[0] <= m.end() + 15), None)
+            if not place or (place[2], "holds") in used:
+                continue
+            key = (m.group("who") or "").lower()
+            holder = actor_index().lookup(pats["held_prefix"][key]) if key else None
+            if holder is None and m.group("owner"):
+                owner_end = m.end("owner")
+                owners = [a for a in actors if 0 <= owner_end - a[1] <= 10]
+                holder = owners[-1][2] if owners else None
+            if holder:
+                rows.append(_row(ctx, place, holder, "holds", "asserted",
+                                 claimant_near(m.start()), ctx.published, m.start(), place[1]))
                 used.add((place[2], "holds"))
         # changes of hands
         for action, rx in pats["actions"].items():
@@ -88,20 +123,28 @@ def report_events(report) -> list[dict]:
                 if pats["aim"].search(ctx.body[max(s_start, m.start() - 30) : m.start()]):
                     continue
                 place = _first_after(places, m.end(), 90)
-                if not place or (place[2], action) in used:
+                if place is None and action == "withdrew":
+                    place = _last_before(places, m.start(), 120)
+                    between = ""
+                elif place is None:
                     continue
-                between = ctx.body[m.end() : place[0]]
-                if regex.search(r"[.;:]", between):
+                else:
+                    between = ctx.body[m.end() : place[0]]
+                if (place[2], action) in used or regex.search(r"[.;:]", between):
+                    continue
+                if action == "advanced" and pats["approach"].search(between):
                     continue
                 act = action
-                if act == "captured" and pats["partial"].search(between):
+                if act == "captured" and (
+                    pats["partial"].search(between) or pats["counted_parts"].search(between)
+                ):
                     act = "advanced"
                 if act == "advanced" and (place[2], "captured") in used:
                     continue
                 actor = _event_actor(actors, m, act)
-                date = _day(times, m.start())
+                date = ctx.published if act == "holds" else _day(times, m.start())
                 rows.append(_row(ctx, place, actor, act, "asserted", claimant_near(m.start()),
-                                 date, m.start(), place[1]))
+                                 date, min(m.start(), place[0]), max(m.end(), place[1])))
                 used.add((place[2], act))
         # "X denied this": the last asserted capture is denied by X
         for m in pats["denial"].finditer(ctx.body, s_start, s_end):
@@ -115,6 +158,9 @@ def report_events(report) -> list[dict]:
             if name and _kind(name) == "district":
                 last_district = name
     return rows
+
+
+_SPECIFIC = {"district": 0, "village": 0, "city part": 1, "landmark": 1, "city": 2}
 
 
 def _row(ctx, place, actor, action, stance, claimant, date, start, end) -> dict:
