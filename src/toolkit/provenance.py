@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import pandas as pd
+import regex
 
 from toolkit.errors import ProvenanceError
 from toolkit.extract.numbers import find_amounts
 
+_TOTAL = regex.compile(r"\b(?:all|full|entire|whole)\b", regex.I)
 PROBLEM_COLUMNS = ["row", "report_id", "problem"]
 
 
 def _number_in_span(text: str, row) -> bool:
     """True when `text` states the claim's number (value, or bounds for vague and range)."""
+    if row.value == 100 and row.unit == "percent" and _TOTAL.search(text):
+        return True
     for a in find_amounts(text):
         if pd.notna(row.value):
             if a.value is not None and abs(a.value - row.value) <= 0.05 * max(1.0, row.value):

@@ -59,7 +59,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "number": regex.compile(rf"(?<![\w.,])(?P<a>{number})(?![\w])", regex.I),
         "unit": regex.compile(rf"\s?(?:(?P<pct>{pct})|(?P<km>{km}))(?!\w)", regex.I),
         "vague": regex.compile(rf"(?<!\w)(?:{_alt(lex['vague'])})(?!\w)", regex.I),
-        "fraction": regex.compile(rf"(?<!\w)(?:{_alt(lex['fractions'])})(?=\s+of\b)", regex.I),
+        "fraction": regex.compile(rf"(?<!\w)(?:{_alt(lex['fractions'])})(?=\s+of\b|\s*$)", regex.I),
         "dozen": regex.compile(r"(?<!\w)(?:a|one|two|three|half a)\s+dozen(?!\w)", regex.I),
     }
 

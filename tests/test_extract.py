@@ -1,0 +1,140 @@
+"""Unit tests for each piece of the extractor, and its quality on the curated seeds."""
+
+from datetime import date
+
+import pytest
+
+from conftest import DATA
+from toolkit import evaluate, extract_claims, extract_events, read_claims, read_events
+from toolkit.extract.numbers import find_amounts, parse_number
+from toolkit.extract.periods import find_times
+from toolkit.extract.qualifiers import bounds, qualifier_before
+from toolkit.extract.sentences import split_sentences
+from toolkit.provenance import check_provenance
+from toolkit.schemas import Claims, ControlEvents
+
+
+def test_sentences_survive_missing_spaces_and_abbreviations():
+    text = "Troops entered the city.Every day the U.S. said 2.5 million fled. Gen. Ivanov agreed"
+    got = [text[s:e] for s, e in split_sentences(text)]
+    assert got == [
+        "Troops entered the city.",
+        "Every day the U.S. said 2.5 million fled.",
+        "Gen. Ivanov agreed",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("1,959", 1959), ("18000", 18000), ("four", 4), ("two hundred", 200), ("2.5 million", 2.5e6),
+     ("twenty-five", 25), ("a million", 1e6)],
+)
+def test_parse_number(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("at least a third of eastern Aleppo", (33.3, None, None, "percent")),
+        ("93% of Aleppo", (93.0, None, None, "percent")),
+        ("40 percent of the city", (40.0, None, None, "percent")),
+        ("tens of thousands of civilians", (None, 20000.0, 99999.0, None)),
+        ("Hundreds of militants", (None, 200.0, 999.0, None)),
+        ("dozens more", (None, 24.0, 99.0, None)),
+        ("in the next 2 to 3 days", (None, 2.0, 3.0, None)),
+        ("between 250,000 and 275,000 people", (None, 250000.0, 275000.0, None)),
+        ("within 25 kilometres", (25.0, None, None, "km")),
+    ],
+)
+def test_find_amounts(text, expected):
+    a = find_amounts(text)[0]
+    assert (a.value, a.low, a.high, a.unit) == expected
+
+
+def test_the_eastern_half_is_a_place_not_a_share():
+    assert find_amounts("the eastern half of the city") == []
+
+
+@pytest.mark.parametrize(
+    "text, qualifier, bound",
+    [
+        ("more than 50,000", "more_than", (50000.0, 50000.0, None)),
+        ("An estimated 120,000", "approx", (120000.0, 120000.0, 120000.0)),
+        ("almost 6,000", "almost", (6000.0, None, 6000.0)),
+        ("up to 100,000", "up_to", (100000.0, None, 100000.0)),
+        ("upwards of 70,000", "more_than", (70000.0, 70000.0, None)),
+        ("within 25", "at_most", (25.0, None, 25.0)),
+        ("killed 48", "exact", (48.0, 48.0, 48.0)),
+    ],
+)
+def test_qualifiers_and_bounds(text, qualifier, bound):
+    amount = find_amounts(text)[0]
+    q, _ = qualifier_before(text, amount.start)
+    assert q == qualifier
+    assert bounds(amount, q)[1:] == bound
+
+
+PUB = date(2016, 12, 1)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    "text, published, start, end",
+    [
+        ("since Saturday", PUB, date(2016, 11, 26), PUB),
+        ("on Friday", date(2016, 12, 10), date(2016, 12, 9), date(2016, 12, 9)),
+        ("over the past two days", date(2016, 12, 10), date(2016, 12, 9), date(2016, 12, 10)),
+        ("last month", PUB, date(2016, 11, 1), date(2016, 11, 30)),
+        ("since November 15", PUB, date(2016, 11, 15), PUB),
+        ("in the last four days", date(2016, 11, 30), date(2016, 11, 27), date(2016, 11, 30)),
+        ("since November", date(2016, 12, 11), date(2016, 11, 1), date(2016, 12, 11)),
+        ("since mid-November", date(2016, 12, 11), date(2016, 11, 11), date(2016, 12, 11)),
+        ("since late November", date(2016, 12, 11), date(2016, 11, 21), date(2016, 12, 11)),
+        ("on Sunday alone", date(2016, 12, 11), date(2016, 12, 11), date(2016, 12, 11)),
+        ("in recent days", date(2016, 11, 30), None, date(2016, 11, 30)),
+        ("in 48 hours", date(2016, 12, 10), date(2016, 12, 9), date(2016, 12, 10)),
+    ],
+)
+def test_periods(text, published, start, end):
+    t = find_times(text, published)[0]
+    assert (t.period_start, t.period_end) == (start, end)
+
+
+def test_no_period_without_publication_day():
+    assert find_times("since Saturday", None) == []
+
+
+@pytest.fixture(scope="module")
+def seed_output(seed_reports):
+    return extract_claims(seed_reports), extract_events(seed_reports)
+
+
+def test_extraction_is_contract_valid_with_provenance(seed_output, seed_reports):
+    claims, events = seed_output
+    Claims.validate(claims)
+    ControlEvents.validate(events)
+    assert check_provenance(claims, seed_reports).empty
+    assert check_provenance(events, seed_reports).empty
+
+
+def test_seed_quality_meets_targets(seed_output):
+    claims, events = seed_output
+    result = evaluate(
+        claims, read_claims(DATA / "curated/claims.csv"),
+        events, read_events(DATA / "curated/events.csv"),
+    )  # fmt: skip
+    assert result.claims.precision >= 0.95
+    assert result.claims.recall >= 0.95
+    assert result.attributes["claimant"] >= 0.9
+    assert result.attributes["period"] >= 0.9
+    assert result.events.f1 >= 0.8
+
+
+def test_report_without_publication_day_leaves_periods_open(write_report):
+    from toolkit import read_reports
+
+    path = write_report("x.txt", "Since Saturday more than 5,000 people have fled east Aleppo.\n")
+    claims = extract_claims(read_reports(path))
+    assert len(claims) == 1
+    assert claims["period_start"].isna().all() and claims["period_end"].isna().all()
+    assert claims.loc[0, "value"] == 5000 and claims.loc[0, "qualifier"] == "more_than"
