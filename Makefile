@@ -37,3 +37,8 @@ format: $(STAMP)
 
 clean:
 	rm -rf build data/processed .pytest_cache
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	TOOLKIT_FAKES_CSV=$${TOOLKIT_FAKES_CSV:-../shared/corpora/fakes/FA-KES-Dataset.csv} \
+		taskset -c 0 $(BIN)/python bench/throughput.py

@@ -72,6 +72,18 @@ def _read(path: Path, columns: list[str], schema, coerce) -> pd.DataFrame:
         raise TableError(f"{path}: {describe_failures(exc.failure_cases)}") from None
 
 
+def split_valid(frame: pd.DataFrame, schema) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows valid under schema, rejected rows with a `rule` column naming what they broke)."""
+    try:
+        return schema.validate(frame, lazy=True), frame.iloc[0:0].assign(rule=pd.Series(dtype=str))
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.dropna(subset=["index"])
+        rules = cases.groupby("index")["check"].agg(lambda c: ", ".join(sorted(set(map(str, c)))))
+        bad = frame.index.isin(rules.index)
+        rejects = frame[bad].assign(rule=rules.reindex(frame.index[bad]).to_numpy())
+        return schema.validate(frame[~bad]), rejects
+
+
 def describe_failures(cases: pd.DataFrame, limit: int = 8) -> str:
     """One line per failing rule: column, rule, and a few offending values with their rows."""
     lines = []

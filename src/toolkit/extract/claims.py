@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import date
 
 import pandas as pd
@@ -18,16 +19,32 @@ from toolkit.extract.numbers import Amount, find_amounts
 from toolkit.extract.periods import TimeMention, find_times
 from toolkit.extract.qualifiers import bounds, qualifier_before
 from toolkit.extract.shares import total_shares
+from toolkit.errors import ReportWarning
 from toolkit.schemas import Claims
-from toolkit.tables import CLAIM_COLUMNS, coerce_claims
+from toolkit.tables import CLAIM_COLUMNS, coerce_claims, split_valid
 from toolkit.vocab import STOCK_CATEGORIES
 
 
-def extract_claims(reports: pd.DataFrame) -> pd.DataFrame:
-    """Claims of every report in a `Reports` frame, as a frame valid under `Claims`."""
+def extract_claims(
+    reports: pd.DataFrame, with_rejects: bool = False
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """Claims of every report in a `Reports` frame, as a frame valid under `Claims`.
+
+    A read that breaks a schema rule (an absurd value, say) is never silently dropped:
+    it is moved to a rejects table with the rule it broke, returned when with_rejects is
+    true and announced by a warning otherwise.
+    """
     rows = [row for report in reports.itertuples(index=False) for row in report_claims(report)]
     frame = coerce_claims(pd.DataFrame(rows, columns=CLAIM_COLUMNS))
-    return Claims.validate(frame)
+    claims, rejects = split_valid(frame, Claims)
+    if len(rejects) and not with_rejects:
+        warnings.warn(
+            f"{len(rejects)} extracted claim(s) broke a schema rule and were set aside: "
+            + "; ".join(f"{r.report_id}: {r.rule}" for r in rejects.head(5).itertuples()),
+            ReportWarning,
+            stacklevel=2,
+        )
+    return (claims, rejects) if with_rejects else claims
 
 
 def report_claims(report) -> list[dict]:

@@ -126,7 +126,7 @@ def report_events(report) -> list[dict]:
                 if place is None and action == "withdrew":
                     place = _last_before(places, m.start(), 120)
                     between = ""
-                elif place is None:
+                if place is None:
                     continue
                 else:
                     between = ctx.body[m.end() : place[0]]
