@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
 from toolkit.extract.numbers import Amount
 from toolkit.lexicons import load
+
+_WORD = regex.compile(r"[\w'’-]+")
+_HYPHEN_WORD = regex.compile(r"-\p{L}")
+_CLOCK = regex.compile(r"\s*(?:GMT|H:|h:|:\d|am\b|pm\b)")
+_MONTH_BEFORE = regex.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$")
+_MONTH_AFTER = regex.compile(r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", regex.I)
+_LABEL_BEFORE = regex.compile(r"(?:resolution|no\.|number|unscr|article|phase)\s*$")
 
 
 def _words_pattern(words) -> regex.Pattern:
@@ -58,7 +65,7 @@ def counted_noun(text: str, end: int) -> tuple[str | None, int]:
     """Class of the noun counted by the amount ending at `end`, and where that noun ends."""
     lex = _lex()
     window = text[end : end + 80]
-    words = list(regex.finditer(r"[\w'’-]+", window))[:_NOUN_WINDOW]
+    words = list(_WORD.finditer(window))[:_NOUN_WINDOW]
     for w in words:
         word = w.group(0).lower()
         cls = lex["nouns"].get(word)
@@ -80,17 +87,15 @@ def noun_before(text: str, start: int) -> str | None:
 
 def _nearest_event(text: str, amount: Amount, phrase_end: int) -> str | None:
     """The event cue that governs the amount: first after its phrase, else nearest before."""
-    lex = _lex()
-    after, before = [], []
-    for name, pat in lex["events"].items():
-        for m in pat.finditer(text):
-            if m.start() >= amount.end:
-                after.append((m.start() - phrase_end, name))
-            elif m.end() <= amount.start:
-                before.append((amount.start - m.end(), name))
     direct = _direct_cue(text, amount)
     if direct:
         return direct
+    after, before = [], []
+    for start, end, _, name in _event_cues(text):
+        if start >= amount.end:
+            after.append((start - phrase_end, name))
+        elif end <= amount.start:
+            before.append((amount.start - end, name))
     near_after = [a for a in after if a[0] <= 45]
     if near_after:
         return min(near_after)[1]
@@ -99,8 +104,18 @@ def _nearest_event(text: str, amount: Amount, phrase_end: int) -> str | None:
     return min(after)[1] if after else None
 
 
+@lru_cache(maxsize=4)
+def _event_cues(text: str) -> list[tuple[int, int, str, str]]:
+    # every amount of a sentence looks at the same cue words: find them once per sentence
+    return [
+        (m.start(), m.end(), m.group(0).lower(), name)
+        for name, pat in _lex()["events"].items()
+        for m in pat.finditer(text)
+    ]
+
+
 _QUALIFIER_GAP = regex.compile(
-    r"^\s*(?:(?:at\s+least|more\s+than|nearly|almost|about|around|some|over|up\s+to|an?|the|"
+    r"\s*(?:(?:at\s+least|more\s+than|nearly|almost|about|around|some|over|up\s+to|an?|the|"
     r"estimated|additional|another|a\s+total\s+of)\s+)*$",
     regex.I,
 )
@@ -108,10 +123,9 @@ _QUALIFIER_GAP = regex.compile(
 
 def _direct_cue(text: str, amount: Amount) -> str | None:
     """A verb that takes the figure as its object ("killed 21 civilians", "detained hundreds")."""
-    for name, pat in _lex()["events"].items():
-        for m in pat.finditer(text, max(0, amount.start - 40), amount.start):
-            gap = text[m.end() : amount.start]
-            if m.group(0).lower() not in ("left", "leave") and _QUALIFIER_GAP.match(gap):
+    for start, end, word, name in _event_cues(text):
+        if amount.start - 40 <= start and end <= amount.start and word not in ("left", "leave"):
+            if _QUALIFIER_GAP.match(text, end, amount.start):
                 return name
     return None
 
@@ -162,12 +176,12 @@ def _is_date_or_label(text: str, amount: Amount) -> bool:
     if amount.kind != "number":
         return False
     v = amount.value or 0
-    if regex.match(r"-\p{L}", after) or regex.match(r"\s*(?:GMT|H:|h:|:\d|am\b|pm\b)", after):
+    if _HYPHEN_WORD.match(after) or _CLOCK.match(after):
         return True
-    if regex.search(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$", before):
+    if _MONTH_BEFORE.search(before):
         return True
-    if regex.match(r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", after, regex.I):
+    if _MONTH_AFTER.match(after):
         return True
     if 1900 <= v <= 2100 and float(v).is_integer() and "," not in text[amount.start : amount.end]:
         return True
-    return bool(regex.search(r"(?:resolution|no\.|number|unscr|article|phase)\s*$", before))
+    return bool(_LABEL_BEFORE.search(before))

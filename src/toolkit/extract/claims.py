@@ -15,10 +15,10 @@ from toolkit.extract.context import (
     find_places,
     sentence_claimant,
 )
-from toolkit.extract.numbers import Amount, find_amounts
+from toolkit.extract.numbers import Amount, find_amounts, may_hold_amount
 from toolkit.extract.periods import TimeMention, find_times
 from toolkit.extract.qualifiers import bounds, qualifier_before
-from toolkit.extract.shares import total_shares
+from toolkit.extract.shares import may_hold_total, total_shares
 from toolkit.errors import ReportWarning
 from toolkit.schemas import Claims
 from toolkit.tables import CLAIM_COLUMNS, coerce_claims, split_valid
@@ -54,6 +54,7 @@ def report_claims(report) -> list[dict]:
     last_claimant: str | None = None
     last_location: str | None = None
     prev_since: list[TimeMention] = []
+    prev: tuple[int, int, list[TimeMention] | None] | None = None
     for n_sentence, (s_start, s_end) in enumerate(ctx.sentences):
         sentence = ctx.body[s_start:s_end]
         attributed, continues = sentence_claimant(ctx, s_start, s_end)
@@ -64,6 +65,12 @@ def report_claims(report) -> list[dict]:
         else:
             last_claimant = None
         claimant = attributed or ctx.default_claimant
+        if not (may_hold_amount(ctx.body, s_start, s_end) or may_hold_total(ctx.body, s_start, s_end)):
+            prev = (s_start, s_end, None)
+            continue
+        if prev is not None and prev[2] is None:  # the previous sentence was skipped
+            p_times = find_times(ctx.body[prev[0] : prev[1]], ctx.published, offset=prev[0])
+            prev_since = [t for t in p_times if t.kind == "since"]
         times = find_times(sentence, ctx.published, offset=s_start)
         places = find_places(ctx, s_start, s_end)
         actors = find_actors(ctx, s_start, s_end)
@@ -109,6 +116,7 @@ def report_claims(report) -> list[dict]:
                 )
             )
         prev_since = [t for t in times if t.kind == "since"]
+        prev = (s_start, s_end, times)
     _headlines_borrow(rows)
     return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
 

@@ -14,7 +14,15 @@ from toolkit.extract.sentences import split_sentences
 from toolkit.lexicons import load
 from toolkit.reference import actor_index, canonical_source, gazetteer, place_index, source_index
 
+_PHOTO_BY = regex.compile(r"photo\s+by\s+$", regex.I)
+
 _CITY_KINDS = ("city",)
+_CITY_PHRASE = regex.compile(
+    r"(?<!\w)(?:the\s+(?:besieged\s+|battered\s+|northern\s+|desert\s+)?city(?:'s|’s)?"
+    r"(?:\s+(?P<dir>east|west|north|south))?|(?P<half>eastern|western)\s+half\s+of\s+the\s+city"
+    r"|the\s+(?P<nb>eastern|western)\s+neighbou?rhoods)(?!\w)",
+    regex.I,
+)
 _HEADING = regex.compile(r"^\s*-\s+(?P<h>[^\n]{2,60}?)\s+-\s*$", regex.M)
 
 
@@ -94,13 +102,7 @@ def _sections(body: str, sentences) -> dict[int, str]:
 def find_places(ctx: ReportContext, start: int, end: int) -> list[tuple[int, int, str]]:
     """Gazetteer places in body[start:end], plus "the city" and "the city's east" phrases."""
     found = list(place_index().find(ctx.body, start, end))
-    city_rx = regex.compile(
-        r"(?<!\w)(?:the\s+(?:besieged\s+|battered\s+|northern\s+|desert\s+)?city(?:'s|’s)?"
-        r"(?:\s+(?P<dir>east|west|north|south))?|(?P<half>eastern|western)\s+half\s+of\s+the\s+city"
-        r"|the\s+(?P<nb>eastern|western)\s+neighbou?rhoods)(?!\w)",
-        regex.I,
-    )
-    for m in city_rx.finditer(ctx.body, start, end):
+    for m in _CITY_PHRASE.finditer(ctx.body, start, end):
         if any(s <= m.start() < e for s, e, _ in found):
             continue
         city = ctx.city_at(m.start())
@@ -135,7 +137,7 @@ def sentence_claimant(ctx: ReportContext, start: int, end: int) -> tuple[str | N
     # a photo credit is not an attribution
     sources = [
         (s, e, n) for s, e, n in find_sources(ctx, start, end)
-        if not regex.search(r"photo\s+by\s+$", ctx.body[max(0, s - 12) : s], regex.I)
+        if not _PHOTO_BY.search(ctx.body, max(0, s - 12), s)
     ]
     if sources:
         return _attributed_source(ctx.body, start, verbs, sources), False

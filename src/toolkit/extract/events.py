@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from functools import cache
 
 import pandas as pd
@@ -10,9 +11,12 @@ import regex
 from toolkit.extract.context import ReportContext, find_actors, find_places, find_sources
 from toolkit.extract.periods import find_times
 from toolkit.lexicons import load
-from toolkit.reference import actor_index
+from toolkit.reference import actor_index, place_index
 from toolkit.schemas import ControlEvents
 from toolkit.tables import EVENT_COLUMNS, coerce_events
+
+_WORD = regex.compile(r"[\w-]+")
+_STOP = regex.compile(r"[.;:]")
 
 
 def _alt(words) -> str:
@@ -26,6 +30,8 @@ def _patterns() -> dict:
     lex = load("events")
     actions = {a: regex.compile(rf"(?<![\w-])(?:{_alt(ws)})(?![\w-])", regex.I)
                for a, ws in lex["actions"].items()}
+    cues = [w for ws in lex["actions"].values() for w in ws]
+    cues += [*lex["held_nouns"], *lex["denial"], "held", "controlled"]
     return {
         "actions": actions,
         "held": regex.compile(rf"(?<!\w)(?P<who>{_alt(lex['held_prefix'])})[-\s](?:held|controlled)\b",
@@ -48,7 +54,15 @@ def _patterns() -> dict:
         "anaphora": {k: regex.compile(rf"(?<!\w)(?:{_alt(v)})(?!\w)", regex.I)
                      for k, v in lex["anaphora"].items()},
         "held_prefix": lex["held_prefix"],
+        # any word that can start an event: sentences without one are skipped
+        "cue": regex.compile(rf"(?<!\w)(?:{_alt(cues)})", regex.I),
     }
+
+
+def _cued_sentences(ctx: ReportContext, cue: regex.Pattern) -> set[int]:
+    """Indexes of the sentences holding an event cue word, found in one pass over the body."""
+    starts = [s for s, _ in ctx.sentences]
+    return {bisect.bisect_right(starts, m.start()) - 1 for m in cue.finditer(ctx.body)}
 
 
 def extract_events(reports: pd.DataFrame) -> pd.DataFrame:
@@ -63,14 +77,20 @@ def report_events(report) -> list[dict]:
     pats = _patterns()
     rows: list[dict] = []
     last_district: str | None = None
-    for s_start, s_end in ctx.sentences:
+    cued = _cued_sentences(ctx, pats["cue"])
+    for n_sentence, (s_start, s_end) in enumerate(ctx.sentences):
+        if n_sentence not in cued:
+            for _, _, name in place_index().find(ctx.body, s_start, s_end):
+                if _kind(name) == "district":
+                    last_district = name
+            continue
         text = ctx.body[s_start:s_end]
         places = find_places(ctx, s_start, s_end)
         places += _anaphora(ctx, s_start, s_end, places, last_district)
         places.sort()
         actors = find_actors(ctx, s_start, s_end)
         sources = find_sources(ctx, s_start, s_end)
-        times = find_times(text, ctx.published, offset=s_start)
+        times = _LazyTimes(text, ctx.published, s_start)
         used: set[tuple[str, str]] = set()
 
         def claimant_near(pos: int) -> str:
@@ -92,7 +112,7 @@ def report_events(report) -> list[dict]:
         for m in pats["held_by"].finditer(ctx.body, s_start, s_end):
             holder = _first_after(actors, m.end(), 5)
             if holder is None:
-                word = regex.match(r"[\w-]+", ctx.body[m.end() :])
+                word = _WORD.match(ctx.body, m.end())
                 key = word.group(0).lower() if word else ""
                 if key in pats["held_prefix"]:
                     holder = (m.end(), m.end() + len(key), actor_index().lookup(pats["held_prefix"][key]))
@@ -130,7 +150,7 @@ def report_events(report) -> list[dict]:
                     continue
                 else:
                     between = ctx.body[m.end() : place[0]]
-                if (place[2], action) in used or regex.search(r"[.;:]", between):
+                if (place[2], action) in used or _STOP.search(between):
                     continue
                 if action == "advanced" and pats["approach"].search(between):
                     continue
@@ -192,6 +212,20 @@ def _event_actor(actors, m, action: str) -> str | None:
     if before:
         return before[-1][2]
     return after[0][2] if after else None
+
+
+class _LazyTimes:
+    """The time words of a sentence, read only when an event needs its day."""
+
+    def __init__(self, text: str, published, offset: int) -> None:
+        self._args = (text, published, offset)
+        self._times = None
+
+    def __iter__(self):
+        if self._times is None:
+            text, published, offset = self._args
+            self._times = find_times(text, published, offset=offset)
+        return iter(self._times)
 
 
 def _day(times, pos: int):

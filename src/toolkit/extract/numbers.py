@@ -14,6 +14,10 @@ import regex
 
 from toolkit.lexicons import load
 
+_SEPARATORS = regex.compile(r"[\s-]+")
+_DIGITS = regex.compile(r"\d+(?:\.\d+)?")
+_PART_BEFORE = regex.compile(r"\bthe\s+(?:\w+ern\s+)?$", regex.I)
+
 
 @dataclass(frozen=True)
 class Amount:
@@ -64,15 +68,28 @@ def _patterns() -> dict[str, regex.Pattern]:
     }
 
 
+@cache
+def _trigger() -> regex.Pattern:
+    lex = load("numbers")
+    words = [w for w in (*lex["units"], *lex["tens"], *lex["multipliers"]) if w != "a"]
+    words += [*lex["vague"], *lex["fractions"], "dozen"]
+    return regex.compile(rf"\d|(?<!\w)(?:{_alt(words)})(?!\w)", regex.I)
+
+
+def may_hold_amount(text: str, pos: int = 0, endpos: int | None = None) -> bool:
+    """A cheap test that text[pos:endpos] could hold an amount, to skip sentences quickly."""
+    return _trigger().search(text, pos, len(text) if endpos is None else endpos) is not None
+
+
 def parse_number(text: str) -> float | None:
     """Value of one number phrase ("1,959", "18000", "four", "2.5 million", "two hundred")."""
     lex = load("numbers")
-    words = regex.split(r"[\s-]+", text.strip().lower().replace(",", ""))
+    words = _SEPARATORS.split(text.strip().lower().replace(",", ""))
     total, current = 0.0, None
     for w in words:
         if not w:
             continue
-        if regex.fullmatch(r"\d+(?:\.\d+)?", w):
+        if _DIGITS.fullmatch(w):
             current = (current or 0) + float(w)
         elif w in lex["units"]:
             current = (current or 0) + lex["units"][w]
@@ -135,7 +152,7 @@ def find_amounts(text: str) -> list[Amount]:
             n = parse_number(m.group(0).split()[0]) if "half" not in m.group(0).lower() else 0.5
             add(Amount(m.start(), m.end(), 12.0 * (n or 1), kind="number"))
     for m in pats["fraction"].finditer(text):
-        if regex.search(r"\bthe\s+(?:\w+ern\s+)?$", text[max(0, m.start() - 16) : m.start()], regex.I):
+        if _PART_BEFORE.search(text, max(0, m.start() - 16), m.start()):
             continue  # "the eastern half of the city" names a part, not a share
         if free(m.start(), m.end()):
             add(Amount(m.start(), m.end(), float(lex["fractions"][m.group(0).lower()]),

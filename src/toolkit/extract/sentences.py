@@ -21,23 +21,32 @@ ABBREVIATIONS = {
 _END = regex.compile(r"[.!?]+[\"'”’)\]]*(?=\s|\p{Lu}|$)|\n+")
 
 
+_INITIALS = regex.compile(r"(?:\p{L}\.)*\p{L}")
+_UPPER = regex.compile(r"\p{Lu}")
+
+
 def split_sentences(text: str) -> Iterator[tuple[int, int]]:
     """Yield (start, end) of each sentence in text, stripped of surrounding white space."""
     start = 0
     for m in _END.finditer(text):
         end = m.end()
-        if m.group(0)[0] == ".":
-            before = regex.search(r"([\p{L}.]+)$", text[start : m.start()])
-            word = before.group(1).lower() if before else ""
-            if word in ABBREVIATIONS or regex.fullmatch(r"(?:\p{L}\.)*\p{L}", word) and len(word) <= 3 and "." in word:
-                continue
-            if regex.fullmatch(r"\p{Lu}", text[m.start() - 1 : m.start()]) and (
-                m.start() < 2 or not text[m.start() - 2].isalpha()
-            ):
-                continue  # an initial: "John F. Kennedy"
+        if text[m.start()] == "." and _is_abbreviation(text, start, m.start()):
+            continue
         yield from _strip(text, start, end)
         start = end
     yield from _strip(text, start, len(text))
+
+
+def _is_abbreviation(text: str, start: int, dot: int) -> bool:
+    """Whether the full stop at `dot` closes an abbreviation or an initial, not a sentence."""
+    i = dot
+    while i > start and (text[i - 1].isalpha() or text[i - 1] == "."):
+        i -= 1
+    word = text[i:dot].lower()
+    if word in ABBREVIATIONS or len(word) <= 3 and "." in word and _INITIALS.fullmatch(word):
+        return True
+    # an initial: "John F. Kennedy"
+    return bool(_UPPER.fullmatch(text[dot - 1 : dot])) and (dot < 2 or not text[dot - 2].isalpha())
 
 
 def _strip(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -27,6 +27,11 @@ _AIM = regex.compile(
 )
 
 
+def may_hold_total(text: str, pos: int = 0, endpos: int | None = None) -> bool:
+    """A cheap test that text[pos:endpos] could state total control."""
+    return _pattern().search(text, pos, len(text) if endpos is None else endpos) is not None
+
+
 def total_shares(sentence: str) -> list[Amount]:
     """Mentions of total control in `sentence`, each as a 100 percent amount."""
     out = []
