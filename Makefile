@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
 .PHONY: report test lab lint format bench clean
 
@@ -19,21 +20,23 @@ report: $(STAMP)
 	$(BIN)/toolkit extract data/reports --out build/extracted/claims.csv --events build/extracted/events.csv
 	$(BIN)/toolkit evaluate --claims build/extracted/claims.csv --events build/extracted/events.csv --gold data/curated
 	$(BIN)/toolkit process --reports data/reports --curated data/curated --out data/processed
+	$(BIN)/toolkit report $(NOTEBOOKS) --out build/report
+	@echo "open build/report/index.html"
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
 	$(BIN)/jupyter lab notebooks/
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
 
 clean:
 	rm -rf build data/processed .pytest_cache
