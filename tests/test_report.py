@@ -95,3 +95,82 @@ def test_the_browser_check_catches_remote_requests_and_errors(tmp_path):
     assert seen.figures == 0
     assert any("192.0.2.1" in url for url in seen.remote_requests)
     assert any("boom" in message for message in seen.console_errors)
+
+
+HOSTILE = (
+    '<script data-injected="1">alert(1)</script>'
+    '<img src="x" onerror="alert(2)" data-injected="1">'
+    '<a href="javascript:alert(3)" data-injected="1">click</a>'
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory):
+    """A report whose title, outlet, via and body carry markup, through a notebook to HTML."""
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "evil.md").write_text(
+        "---\n"
+        f"title: '{HOSTILE}'\n"
+        f"outlet: '{HOSTILE}'\n"
+        f"via: '{HOSTILE}'\n"
+        "published: 2016-12-01\n"
+        "---\n"
+        f"More than 1,000 people fled on Friday, according to {HOSTILE}.\n",
+        encoding="utf-8",
+    )
+    code = (
+        "from toolkit import read_reports, extract_claims\n"
+        "from toolkit.analysis.corpus import corpus_overview\n"
+        "from toolkit.plots import use_mimetype_renderer\n"
+        "from toolkit.plots.corpus import corpus_timeline\n"
+        "use_mimetype_renderer()\n"
+        f"reports = read_reports({str(folder)!r})\n"
+        "claims = extract_claims(reports)\n"
+        "overview = corpus_overview(reports, claims)\n"
+    )
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Hostile input"),
+            nbformat.v4.new_code_cell(code),
+            nbformat.v4.new_code_cell("reports[['title', 'outlet', 'via', 'body']]"),
+            nbformat.v4.new_code_cell("print(reports.loc[0, 'title'])"),
+            nbformat.v4.new_code_cell("corpus_timeline(overview)"),
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}},
+    )
+    path = folder / "01_hostile.ipynb"
+    nbformat.write(nb, path)
+    out = folder / "report"
+    build_report([path], out, execute=True)
+    return out / "01_hostile.html"
+
+
+def test_hostile_text_is_escaped_in_the_page(hostile_report):
+    text = hostile_report.read_text(encoding="utf-8")
+    for raw in ("<script data-injected", '<img src="x" onerror', '<a href="javascript:'):
+        assert raw not in text
+    assert "&lt;script data-injected" in text
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_hostile_text_runs_no_script_in_chromium(hostile_report):
+    driver = browser()
+    try:
+        seen = visit(driver, hostile_report)
+        # hovering a point draws its label: it must stay text too
+        driver.execute_script(
+            "const d = document.querySelector('div.plotly-graph-div');"
+            "Plotly.Fx.hover(d, [{curveNumber: 0, pointNumber: 0}]);"
+        )
+        after_hover = driver.execute_script(
+            "return document.querySelectorAll('[data-injected], img[onerror]').length"
+        )
+        alerts = driver.execute_script("return window.__alerts")
+    finally:
+        driver.quit()
+    assert seen.figures == 1 and seen.drawn == 1
+    assert seen.alerts == 0 and alerts == 0
+    assert seen.injected == 0 and after_hover == 0
+    assert seen.console_errors == []
