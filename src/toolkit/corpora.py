@@ -1,17 +1,34 @@
-"""Read external article corpora (FA-KES) into a `Reports` frame."""
+"""Read article corpora kept as CSV (FA-KES, or any CSV of articles) into a `Reports` frame.
+
+Every CSV record is accounted for in a ledger: loaded, merged into an earlier record with the
+same id, or rejected with a reason. Nothing is dropped without a row saying why.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
+from toolkit.errors import ReportError
 from toolkit.reference import sources
 from toolkit.reports import parse_dateline, reports_frame
+from toolkit.schemas import SAFE_ID
 
 FAKES_ENV = "TOOLKIT_FAKES_CSV"
+FAKES_URL = "https://zenodo.org/records/2607278"
+LEDGER_COLUMNS = ["record", "source_id", "status", "report_id", "reason"]
+# FA-KES columns in `Reports` terms
+FAKES_MAPPING = {
+    "report_id": "unit_id",
+    "title": "article_title",
+    "outlet": "source",
+    "published": "date",
+    "body": "article_content",
+}
 
 
 def fakes_path() -> Path | None:
@@ -20,39 +37,172 @@ def fakes_path() -> Path | None:
     return Path(env) if env and Path(env).is_file() else None
 
 
-def read_fakes(path: str | Path) -> pd.DataFrame:
-    """FA-KES articles as reports: one per distinct unit_id (the first occurrence kept).
+def _read_csv(path: str | Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise ReportError(path, "no such file") from None
+    except UnicodeDecodeError as exc:
+        raise ReportError(path, f"not UTF-8 (byte at offset {exc.start})") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ReportError(path, f"not a readable CSV: {exc}") from None
+
+
+def read_reports_csv(
+    path: str | Path,
+    mapping: Mapping[str, str],
+    *,
+    id_prefix: str = "",
+    date_format: str | None = None,
+    outlet_codes: Mapping[str, str] | None = None,
+    with_ledger: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """Articles of any CSV as reports; `mapping` names the CSV column of each report field.
+
+    `mapping` needs `body` and may give `report_id`, `title`, `outlet`, `via`, `published`,
+    `url`. A record whose id repeats an earlier one is merged into it (the first is kept);
+    a record with no text, an unusable id or a missing column is rejected. With
+    `with_ledger`, also returns one ledger row per record.
+    """
+    raw = _read_csv(path)
+    missing = sorted(set(mapping.values()) - set(raw.columns))
+    if "body" not in mapping or missing:
+        problem = f"missing column(s) {', '.join(missing)}" if missing else "no body column"
+        raise ReportError(path, problem)
+    records, ledger, seen = [], [], {}
+    for n, row in enumerate(raw.to_dict("records"), start=1):
+        field = {k: (row[c].strip() or None) for k, c in mapping.items()}
+        source_id = field.get("report_id") or str(n)
+        report_id = f"{id_prefix}{source_id}"
+        reason = _reject_reason(field, report_id)
+        if reason:
+            ledger.append((n, source_id, "rejected", None, reason))
+            continue
+        if report_id in seen:
+            same = seen[report_id]["body"] == row[mapping["body"]]
+            note = "same text" if same else "different text; the first record's text is kept"
+            first = seen[report_id]["_record"]
+            ledger.append((n, source_id, "merged", report_id, f"repeats record {first} ({note})"))
+            seen[report_id]["_merged"].append(row)
+            continue
+        record = _record(path, n, field, report_id, row[mapping["body"]], date_format, outlet_codes)
+        record["_record"], record["_merged"] = n, []
+        seen[report_id] = record
+        records.append(record)
+        ledger.append((n, source_id, "loaded", report_id, record.pop("_note")))
+    frame = reports_frame([{k: v for k, v in r.items() if not k.startswith("_")} for r in records])
+    for extra in _EXTRA_COLUMNS:
+        frame[extra] = [r["_" + extra] for r in records]
+    frame["date_column"] = pd.to_datetime(frame["date_column"], utc=True).dt.as_unit("us")
+    ledger_frame = pd.DataFrame(ledger, columns=LEDGER_COLUMNS)
+    _check_ledger(path, len(raw), ledger_frame)
+    if with_ledger:
+        return frame, ledger_frame
+    return frame
+
+
+def _reject_reason(field: dict, report_id: str) -> str | None:
+    import regex
+
+    if not field.get("body"):
+        return "no article text"
+    if not regex.fullmatch(SAFE_ID, report_id):
+        return f"id {report_id!r} is not a safe file name"
+    return None
+
+
+def _record(path, n, field, report_id, body, date_format, outlet_codes) -> dict:
+    outlet = field.get("outlet")
+    notes = []
+    if outlet_codes is not None and outlet is not None:
+        if outlet in outlet_codes:
+            outlet = outlet_codes[outlet]
+        else:
+            notes.append(f"outlet code {outlet!r} not in the source registry")
+    column_date = _parse_date(field.get("published"), date_format)
+    if field.get("published") and column_date is None:
+        notes.append(f"date {field['published']!r} is not a date")
+    dateline = parse_dateline(body, head=40)
+    published = dateline if dateline is not None else column_date
+    disagree = (
+        dateline is not None and column_date is not None and dateline.date() != column_date.date()
+    )
+    if disagree:
+        notes.append(f"dateline {dateline.date()} preferred to date column {column_date.date()}")
+    if published is None:
+        notes.append("no publication date: relative dates stay unresolved")
+    url = field.get("url")
+    return dict(
+        report_id=report_id,
+        title=field.get("title"),
+        outlet=outlet,
+        via=field.get("via"),
+        published=published,
+        url=url if url and url.startswith(("http://", "https://")) else None,
+        language="en",
+        body=body,
+        n_chars=len(body),
+        sha256=hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest(),
+        path=f"{path}#{n}",
+        source_file=None,
+        n_replacement=body.count("\ufffd"),
+        _published_from=_source_of_date(dateline, column_date),
+        _date_column=column_date,
+        _date_disagrees=disagree,
+        _note="; ".join(notes) or None,
+    )
+
+
+_EXTRA_COLUMNS = ("published_from", "date_column", "date_disagrees")
+
+
+def _source_of_date(dateline, column_date) -> str | None:
+    if dateline is not None:
+        return "dateline"
+    return "date column" if column_date is not None else None
+
+
+def _parse_date(value: str | None, date_format: str | None) -> pd.Timestamp | None:
+    if not value:
+        return None
+    stamp = pd.to_datetime(value, format=date_format, errors="coerce", utc=True)
+    return None if pd.isna(stamp) else stamp
+
+
+def _check_ledger(path, n_records: int, ledger: pd.DataFrame) -> None:
+    if len(ledger) != n_records or ledger["record"].nunique() != n_records:
+        raise ReportError(path, f"ledger has {len(ledger)} rows for {n_records} records")
+
+
+def read_fakes(
+    path: str | Path, with_ledger: bool = False
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """FA-KES articles as reports, one per distinct unit_id, with the corpus's own labels.
 
     The outlet comes from the source registry's `fakes_code`; `published` is the dateline
-    opening the text when there is one, else the `date` column.
+    opening the text when there is one, else the `date` column (the disagreement is kept in
+    `date_disagrees`). Repeated unit_ids are merged into the first; their labels and
+    locations are all kept (`labels`, `fakes_locations`) and `label_conflict` flags repeats
+    that disagree. Get the corpus from Zenodo (see `FAKES_URL`).
     """
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    outlets = dict(zip(sources()["fakes_code"], sources()["name"]))
-    records = []
-    for row in raw.drop_duplicates("unit_id").itertuples(index=False):
-        body = row.article_content
-        if not body.strip():
-            continue
-        dateline = parse_dateline(body, head=40)
-        published = dateline if dateline is not None else pd.to_datetime(
-            row.date, format="%m/%d/%Y", errors="coerce", utc=True
-        )
-        records.append(
-            dict(
-                report_id=f"fakes-{row.unit_id}",
-                title=row.article_title or None,
-                outlet=outlets.get(row.source, row.source),
-                via=None,
-                published=published,
-                url=None,
-                language="en",
-                body=body,
-                n_chars=len(body),
-                sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
-                path=f"{path}#{row.unit_id}",
-                source_file=None,
-                published_from="dateline" if dateline is not None else "date column",
-                n_replacement=body.count("\ufffd"),
-            )
-        )
-    return reports_frame(records)
+    registry = sources().dropna(subset=["fakes_code"])
+    codes = dict(zip(registry["fakes_code"], registry["name"], strict=True))
+    frame, ledger = read_reports_csv(
+        path, FAKES_MAPPING, id_prefix="fakes-", date_format="%m/%d/%Y", outlet_codes=codes,
+        with_ledger=True,
+    )
+    raw = _read_csv(path)
+    groups = raw.groupby("unit_id", sort=False)
+    labels = groups["labels"].agg(lambda s: "|".join(sorted(set(s))))
+    places = groups["location"].agg(lambda s: "|".join(sorted(set(s))))
+    unit = frame["report_id"].str.removeprefix("fakes-")
+    frame["labels"] = unit.map(labels)
+    frame["label_conflict"] = frame["labels"].str.contains("|", regex=False)
+    frame["fakes_locations"] = unit.map(places)
+    frame["n_records"] = unit.map(groups.size()).astype("int64")
+    merged = ledger["status"] == "merged"
+    conflict = ledger["source_id"].map(labels).str.contains("|", regex=False)
+    ledger.loc[merged & conflict, "reason"] += "; conflicting labels " + ledger.loc[
+        merged & conflict, "source_id"
+    ].map(labels)
+    return (frame, ledger) if with_ledger else frame

@@ -1,0 +1,89 @@
+"""CSV corpora: FA-KES and any CSV of articles, every record accounted for."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import SHARED
+from toolkit.corpora import FAKES_MAPPING, read_fakes, read_reports_csv
+from toolkit.errors import ReportError
+from toolkit.reference import sources
+from toolkit.schemas import Reports
+
+FAKES = SHARED / "corpora" / "fakes" / "FA-KES-Dataset.csv"
+HEADER = "unit_id,article_title,article_content,source,date,location,labels\n"
+
+
+def _write(tmp_path, rows: str):
+    path = tmp_path / "articles.csv"
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
+
+
+def test_fakes_records_are_loaded_merged_or_rejected(tmp_path):
+    path = _write(
+        tmp_path,
+        '1,T1,"Thu Dec 15 2016 More than 300 people fled",sana,12/14/2016,aleppo,1\n'
+        '1,T1,"Thu Dec 15 2016 More than 300 people fled",sana,12/14/2016,idlib,0\n'
+        '2,T2,"",reuters,12/1/2016,homs,1\n'
+        '3,T3,"Nothing dated here",nosuch,13/45/2016,homs,1\n',
+    )
+    reports, ledger = read_fakes(path, with_ledger=True)
+    assert ledger["status"].tolist() == ["loaded", "merged", "rejected", "loaded"]
+    assert len(ledger) == 4 and len(reports) == 2
+    assert ledger.loc[2, "reason"] == "no article text"
+    assert "conflicting labels 0|1" in ledger.loc[1, "reason"]
+    assert "outlet code 'nosuch' not in the source registry" in ledger.loc[3, "reason"]
+    assert "is not a date" in ledger.loc[3, "reason"]
+    first = reports.set_index("report_id").loc["fakes-1"]
+    assert first["outlet"] == "SANA"
+    assert first["labels"] == "0|1" and bool(first["label_conflict"])
+    assert first["fakes_locations"] == "aleppo|idlib"
+    assert first["published"].date().isoformat() == "2016-12-15"  # dateline wins
+    assert first["date_column"].date().isoformat() == "2016-12-14"
+    assert bool(first["date_disagrees"]) and first["published_from"] == "dateline"
+    assert pd.isna(reports.set_index("report_id").loc["fakes-3", "published"])
+    Reports.validate(reports)
+
+
+def test_generic_csv_needs_its_columns(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("id,text\n1,Some 40 people fled\n", encoding="utf-8")
+    with pytest.raises(ReportError, match="missing column"):
+        read_reports_csv(path, {"body": "article"})
+    reports = read_reports_csv(path, {"report_id": "id", "body": "text"}, id_prefix="x-")
+    assert reports["report_id"].tolist() == ["x-1"]
+    assert reports.loc[0, "body"] == "Some 40 people fled"
+
+
+def test_unreadable_csv_is_a_report_error(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"id,text\n1,\xff\xfe broken\n")
+    with pytest.raises(ReportError, match="not UTF-8"):
+        read_reports_csv(path, {"body": "text"})
+    with pytest.raises(ReportError, match="no such file"):
+        read_reports_csv(tmp_path / "none.csv", {"body": "text"})
+
+
+def test_unsafe_ids_are_rejected_not_dropped(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("id,text\n../x,Some 40 people fled\n", encoding="utf-8")
+    reports, ledger = read_reports_csv(path, {"report_id": "id", "body": "text"}, with_ledger=True)
+    assert len(reports) == 0
+    assert ledger.loc[0, "status"] == "rejected" and "safe file name" in ledger.loc[0, "reason"]
+
+
+@pytest.mark.skipif(not FAKES.is_file(), reason="FA-KES corpus not beside the repo")
+def test_whole_fakes_corpus_is_accounted_for():
+    reports, ledger = read_fakes(FAKES, with_ledger=True)
+    raw = pd.read_csv(FAKES, dtype=str, keep_default_na=False)
+    assert len(ledger) == len(raw) == 777
+    counts = ledger["status"].value_counts().to_dict()
+    assert counts == {"loaded": 770, "merged": 7}
+    assert len(reports) == 770 == raw["unit_id"].nunique()
+    assert reports["outlet"].nunique() == 15
+    assert set(reports["outlet"]) <= set(sources()["name"])
+    assert int(reports["label_conflict"].sum()) == 7
+    assert int(reports["date_disagrees"].sum()) > 0
+    assert set(FAKES_MAPPING.values()) <= set(raw.columns)
