@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# the external FA-KES corpus (CC BY 4.0, Zenodo record 2607278), used when present
+FAKES := ../shared/corpora/fakes/FA-KES-Dataset.csv
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
 .PHONY: report test lab lint format bench clean
@@ -20,11 +22,11 @@ report: $(STAMP)
 	$(BIN)/toolkit extract data/reports --out build/extracted/claims.csv --events build/extracted/events.csv
 	$(BIN)/toolkit evaluate --claims build/extracted/claims.csv --events build/extracted/events.csv --gold data/curated
 	$(BIN)/toolkit process --reports data/reports --curated data/curated --out data/processed
-	$(BIN)/toolkit report $(NOTEBOOKS) --out build/report
+	TOOLKIT_FAKES_CSV=$${TOOLKIT_FAKES_CSV:-$(FAKES)} $(BIN)/toolkit report $(NOTEBOOKS) --out build/report
 	@echo "open build/report/index.html"
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+	TOOLKIT_FAKES_CSV=$${TOOLKIT_FAKES_CSV:-$(FAKES)} $(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
@@ -43,5 +45,5 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	TOOLKIT_FAKES_CSV=$${TOOLKIT_FAKES_CSV:-../shared/corpora/fakes/FA-KES-Dataset.csv} \
+	TOOLKIT_FAKES_CSV=$${TOOLKIT_FAKES_CSV:-$(FAKES)} \
 		taskset -c 0 $(BIN)/python bench/throughput.py

@@ -49,6 +49,14 @@ def execute_notebook(path: str | Path, timeout: int = 600, inplace: bool = False
     return nb
 
 
+def missing_requirements(path: str | Path) -> list[str]:
+    """Environment variables a notebook needs (metadata `toolkit.requires_env`) that do not
+    name an existing file here; such a notebook is skipped rather than run without its data."""
+    nb = nbformat.read(path, as_version=4)
+    needed = nb.metadata.get("toolkit", {}).get("requires_env", [])
+    return [v for v in needed if not (os.environ.get(v) and Path(os.environ[v]).exists())]
+
+
 def notebook_title(nb) -> str:
     """The first Markdown heading of a notebook, else 'Notebook'."""
     for cell in nb.cells:
@@ -113,12 +121,20 @@ def _drop_remote_scripts(page: str) -> str:
     return page
 
 
-def index_page(pages: Iterable[Page], title: str = "Claims in conflict reporting") -> str:
-    """The report's index: one escaped link per notebook page."""
+def index_page(
+    pages: Iterable[Page],
+    title: str = "Claims in conflict reporting",
+    skipped: Iterable[tuple[Path, list[str]]] = (),
+) -> str:
+    """The report's index: one escaped link per notebook page, and what was not built."""
     items = "\n".join(
         f'<li><a href="{html.escape(p.notebook.stem)}.html">{html.escape(p.title)}</a>'
         f" ({p.n_figures} figure{'s' if p.n_figures != 1 else ''})</li>"
         for p in pages
+    )
+    items += "".join(
+        f"\n<li>{html.escape(path.stem)}: not built, needs {html.escape(', '.join(env))}</li>"
+        for path, env in skipped
     )
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -134,14 +150,18 @@ def build_report(
     """Execute each notebook (fresh kernel), write one page each and index.html to out_dir."""
     out = Path(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
-    pages = []
+    pages, skipped = [], []
     for path in sorted(Path(p) for p in notebooks):
+        missing = missing_requirements(path)
+        if missing and execute:
+            skipped.append((path, missing))
+            continue
         nb = execute_notebook(path) if execute else nbformat.read(path, as_version=4)
         pages.append(notebook_page(nb, path))
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     for page in pages:
         (staging / f"{page.notebook.stem}.html").write_text(page.html, encoding="utf-8")
-    (staging / "index.html").write_text(index_page(pages), encoding="utf-8")
+    (staging / "index.html").write_text(index_page(pages, skipped=skipped), encoding="utf-8")
     _replace_dir(staging, out)
     return pages
 
