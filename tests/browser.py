@@ -1,4 +1,4 @@
-"""Headless Chromium for tests of the HTML report: what rendered, what was logged, what was fetched."""
+"""Headless Chromium for the HTML report tests: what rendered, was logged, was fetched."""
 
 from __future__ import annotations
 
@@ -36,8 +36,14 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--no-first-run", "--disable-dev-shm-usage"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -65,8 +71,8 @@ def visit(driver, page: Path, wait: float = 20.0) -> PageVisit:
             if not url.startswith(LOCAL_SCHEMES):
                 remote.append(url)
     injected = driver.execute_script(
-        "return document.querySelectorAll('[data-injected], img[onerror], a[href^=\"javascript:\"]')"
-        ".length"
+        "return document.querySelectorAll("
+        "'[data-injected], img[onerror], a[href^=\"javascript:\"]').length"
     )
     return PageVisit(
         figures=figures,

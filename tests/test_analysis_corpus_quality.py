@@ -25,10 +25,22 @@ REPORTS = pd.DataFrame(
 
 
 def _claim(report_id, category, value, start, end, claimant="AFP", location="Aleppo"):
-    return dict(report_id=report_id, category=category, value=value, qualifier="exact",
-                value_low=value, value_high=value, unit="people", location=location, actor=None,
-                claimant=claimant, period_start=pd.NaT, period_end=pd.NaT,
-                span_start=start, span_end=end)
+    return dict(
+        report_id=report_id,
+        category=category,
+        value=value,
+        qualifier="exact",
+        value_low=value,
+        value_high=value,
+        unit="people",
+        location=location,
+        actor=None,
+        claimant=claimant,
+        period_start=pd.NaT,
+        period_end=pd.NaT,
+        span_start=start,
+        span_end=end,
+    )
 
 
 def test_overview_counts_words_claims_and_sorts_by_date():
@@ -41,8 +53,13 @@ def test_overview_counts_words_claims_and_sorts_by_date():
 
 
 def test_claims_by_category_totals():
-    claims = pd.DataFrame([_claim("a", "displaced", 1, 0, 1), _claim("b", "displaced", 2, 0, 1),
-                           _claim("b", "wounded", 3, 0, 1)])
+    claims = pd.DataFrame(
+        [
+            _claim("a", "displaced", 1, 0, 1),
+            _claim("b", "displaced", 2, 0, 1),
+            _claim("b", "wounded", 3, 0, 1),
+        ]
+    )
     table = claims_by_category(claims)
     assert table.loc["displaced", "total"] == 2
     assert table.index[0] == "displaced"
@@ -56,10 +73,19 @@ def test_with_evidence_quotes_the_span():
 
 
 def test_quality_breakdown_names_the_wrong_attribute():
-    gold = pd.DataFrame([_claim("b", "displaced", 300.0, 5, 8, location="east Aleppo"),
-                         _claim("b", "wounded", 4.0, 0, 4)])
-    pred = pd.DataFrame([_claim("b", "displaced", 300.0, 5, 8, location="Aleppo"),
-                         _claim("b", "wounded", 9.0, 0, 4), _claim("zz", "wounded", 1, 0, 1)])
+    gold = pd.DataFrame(
+        [
+            _claim("b", "displaced", 300.0, 5, 8, location="east Aleppo"),
+            _claim("b", "wounded", 4.0, 0, 4),
+        ]
+    )
+    pred = pd.DataFrame(
+        [
+            _claim("b", "displaced", 300.0, 5, 8, location="Aleppo"),
+            _claim("b", "wounded", 9.0, 0, 4),
+            _claim("zz", "wounded", 1, 0, 1),
+        ]
+    )
     result = evaluate(pred, gold)
     scores = scores_by_category(result, pred, gold).set_index("category")
     assert scores.loc["displaced", "matched"] == 1 and scores.loc["wounded", "matched"] == 0
@@ -91,8 +117,16 @@ def test_corpus_figures_escape_outlets():
 
 
 def test_category_scores_figure_has_both_measures():
-    scores = pd.DataFrame({"category": ["displaced"], "gold": [2], "predicted": [2],
-                           "matched": [1], "precision": [0.5], "recall": [0.5]})
+    scores = pd.DataFrame(
+        {
+            "category": ["displaced"],
+            "gold": [2],
+            "predicted": [2],
+            "matched": [1],
+            "precision": [0.5],
+            "recall": [0.5],
+        }
+    )
     assert [t.name for t in category_scores(scores).data] == ["precision", "recall"]
 
 
@@ -100,4 +134,6 @@ def test_project_dataset_loads_and_traces_every_claim():
     ds = load_dataset()
     assert len(ds.reports) == 5
     assert ds.claims["evidence"].notna().all()
-    assert (ds.claims["evidence"].str.len() == ds.claims["span_end"] - ds.claims["span_start"]).all()
+    assert (
+        ds.claims["evidence"].str.len() == ds.claims["span_end"] - ds.claims["span_start"]
+    ).all()

@@ -1,8 +1,8 @@
 """The curated annotation passes the schemas and provenance, and uses the reference data."""
 
 import pandas as pd
-
 from conftest import DATA
+
 from toolkit import check_provenance, read_claims, read_events
 from toolkit.reference import actors, gazetteer, sources
 
@@ -37,8 +37,23 @@ def test_curated_names_are_in_the_reference_data():
 
 
 def test_sources_cover_every_fakes_outlet():
-    codes = {"ahram", "manar", "alalam", "alaraby", "dailysabah", "sana", "sputnik", "etilaf",
-             "trt", "jordantimes", "reuters", "arabiya", "nna", "asharqalawsat", "tass"}
+    codes = {
+        "ahram",
+        "manar",
+        "alalam",
+        "alaraby",
+        "dailysabah",
+        "sana",
+        "sputnik",
+        "etilaf",
+        "trt",
+        "jordantimes",
+        "reuters",
+        "arabiya",
+        "nna",
+        "asharqalawsat",
+        "tass",
+    }
     assert codes <= set(sources()["fakes_code"].dropna())
 
 

@@ -3,8 +3,8 @@
 from datetime import date
 
 import pytest
-
 from conftest import DATA
+
 from toolkit import evaluate, extract_claims, extract_events, read_claims, read_events
 from toolkit.extract.numbers import find_amounts, parse_number
 from toolkit.extract.periods import find_times
@@ -26,8 +26,15 @@ def test_sentences_survive_missing_spaces_and_abbreviations():
 
 @pytest.mark.parametrize(
     "text, value",
-    [("1,959", 1959), ("18000", 18000), ("four", 4), ("two hundred", 200), ("2.5 million", 2.5e6),
-     ("twenty-five", 25), ("a million", 1e6)],
+    [
+        ("1,959", 1959),
+        ("18000", 18000),
+        ("four", 4),
+        ("two hundred", 200),
+        ("2.5 million", 2.5e6),
+        ("twenty-five", 25),
+        ("a million", 1e6),
+    ],
 )
 def test_parse_number(text, value):
     assert parse_number(text) == value

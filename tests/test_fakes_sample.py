@@ -4,8 +4,8 @@ import warnings
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
+
 from toolkit import evaluate, extract_claims
 from toolkit.corpora import fakes_path, read_fakes
 from toolkit.schemas import Claims

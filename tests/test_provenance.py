@@ -1,6 +1,6 @@
 import pytest
-
 from conftest import DATA
+
 from toolkit import ProvenanceError, check_provenance, read_claims
 
 

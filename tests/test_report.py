@@ -7,9 +7,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from browser import browser, needs_chromium, visit
 from plotly.offline import get_plotlyjs
 
-from browser import browser, needs_chromium, visit
 from toolkit.report import build_report, index_page, notebook_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,8 +136,9 @@ def hostile_report(tmp_path_factory):
             nbformat.v4.new_code_cell("print(reports.loc[0, 'title'])"),
             nbformat.v4.new_code_cell("corpus_timeline(overview)"),
         ],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}},
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
     )
     path = folder / "01_hostile.ipynb"
     nbformat.write(nb, path)

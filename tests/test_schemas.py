@@ -46,8 +46,10 @@ def test_valid_claim_passes():
         (dict(unit="percent"), "unit must be the unit of the category"),
         (dict(category="territory_share", unit="people"), "unit must be the unit"),
         (dict(value=-5.0, value_low=-5.0), "greater_than_or_equal_to"),
-        (dict(category="territory_share", unit="percent", value=120.0, value_low=120.0),
-         "plausible maximum"),
+        (
+            dict(category="territory_share", unit="percent", value=120.0, value_low=120.0),
+            "plausible maximum",
+        ),
         (dict(category="front_distance", unit="km", value=1e9, value_low=1e9), "plausible maximum"),
         (dict(value_high=60000.0), "bounds must follow the qualifier"),
         (dict(qualifier="exact"), "bounds must follow the qualifier"),
@@ -72,8 +74,14 @@ def test_claim_rule_fails(over, match):
         dict(qualifier="approx", value=50000.0, value_low=50000.0, value_high=50000.0),
         dict(qualifier="at_least", value=413.0, value_low=413.0, value_high=None),
         dict(qualifier="up_to", value=1e5, value_low=None, value_high=1e5),
-        dict(qualifier="at_most", value=25.0, value_low=None, value_high=25.0,
-             category="front_distance", unit="km"),
+        dict(
+            qualifier="at_most",
+            value=25.0,
+            value_low=None,
+            value_high=25.0,
+            category="front_distance",
+            unit="km",
+        ),
         dict(qualifier="vague", value=None, value_low=20000.0, value_high=99999.0),
         dict(qualifier="range", value=None, value_low=250000.0, value_high=275000.0),
         dict(period_start=None),
@@ -117,8 +125,15 @@ def test_places_rules():
 
 def test_sources_rules():
     good = pd.DataFrame(
-        [dict(name="SANA", aliases=None, kind="state media", alignment="government",
-              fakes_code="sana")]  # fmt: skip
+        [
+            dict(
+                name="SANA",
+                aliases=None,
+                kind="state media",
+                alignment="government",
+                fakes_code="sana",
+            )
+        ]  # fmt: skip
     )
     Sources.validate(good)
     fails(Sources, good.assign(kind="blogger"), "isin")

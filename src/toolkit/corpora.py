@@ -188,7 +188,11 @@ def read_fakes(
     registry = sources().dropna(subset=["fakes_code"])
     codes = dict(zip(registry["fakes_code"], registry["name"], strict=True))
     frame, ledger = read_reports_csv(
-        path, FAKES_MAPPING, id_prefix="fakes-", date_format="%m/%d/%Y", outlet_codes=codes,
+        path,
+        FAKES_MAPPING,
+        id_prefix="fakes-",
+        date_format="%m/%d/%Y",
+        outlet_codes=codes,
         with_ledger=True,
     )
     raw = _read_csv(path)

@@ -118,10 +118,13 @@ def evaluate(
     checks = {
         "claimant": lambda g, p: g.claimant == p.claimant,
         "location": lambda g, p: _same(g.location, p.location),
-        "period": lambda g, p: _same(g.period_start, p.period_start)
-        and _same(g.period_end, p.period_end),
+        "period": lambda g, p: (
+            _same(g.period_start, p.period_start) and _same(g.period_end, p.period_end)
+        ),
         "qualifier": lambda g, p: g.qualifier == p.qualifier,
-        "bounds": lambda g, p: _same(g.value_low, p.value_low) and _same(g.value_high, p.value_high),
+        "bounds": lambda g, p: (
+            _same(g.value_low, p.value_low) and _same(g.value_high, p.value_high)
+        ),
         "actor": lambda g, p: _same(g.actor, p.actor),
     }
     records = []
@@ -130,10 +133,12 @@ def evaluate(
         rec = {"gold_row": gi, "pred_row": pi, "report_id": g.report_id, "category": g.category}
         rec.update({name: bool(f(g, p)) for name, f in checks.items()})
         records.append(rec)
-    pair_frame = pd.DataFrame(records, columns=["gold_row", "pred_row", "report_id", "category",
-                                                *checks])
-    attributes = {k: float(pair_frame[k].mean()) if len(pair_frame) else float("nan")
-                  for k in checks}
+    pair_frame = pd.DataFrame(
+        records, columns=["gold_row", "pred_row", "report_id", "category", *checks]
+    )
+    attributes = {
+        k: float(pair_frame[k].mean()) if len(pair_frame) else float("nan") for k in checks
+    }
     matched_g = {g for g, _ in pairs}
     matched_p = {p for _, p in pairs}
     result = Evaluation(

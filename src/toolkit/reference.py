@@ -32,8 +32,9 @@ def gazetteer() -> pd.DataFrame:
 @cache
 def sources() -> pd.DataFrame:
     """data/sources.csv validated under `Sources`."""
-    return Sources.validate(pd.read_csv(data_dir() / "sources.csv", keep_default_na=False,
-                                        na_values=[""]))
+    return Sources.validate(
+        pd.read_csv(data_dir() / "sources.csv", keep_default_na=False, na_values=[""])
+    )
 
 
 @cache
@@ -66,7 +67,7 @@ class AliasIndex:
         canonical: dict[str, str] = {}
         words: dict[tuple[str, ...], str] = {}
         acronyms = frozenset(a for a in _aliases(frame) if _is_acronym(a))
-        for name, aliases in zip(frame["name"], frame["aliases"].fillna("")):
+        for name, aliases in zip(frame["name"], frame["aliases"].fillna(""), strict=True):
             for alias in [name, *str(aliases).split("|")]:
                 alias = alias.strip()
                 if alias:
@@ -148,7 +149,7 @@ def _hits(index: AliasIndex, text: str) -> list[tuple[int, int, str]]:
 
 
 def _aliases(frame: pd.DataFrame):
-    for name, aliases in zip(frame["name"], frame["aliases"].fillna("")):
+    for name, aliases in zip(frame["name"], frame["aliases"].fillna(""), strict=True):
         yield name
         yield from (a.strip() for a in str(aliases).split("|") if a.strip())
 

@@ -70,8 +70,11 @@ def notebook_title(nb) -> str:
 def _plotly_html(bundle: dict, div_id: str) -> str:
     """A figure's stored JSON as a div and a call to the embedded plotly.js."""
     spec = json.dumps(
-        {"data": bundle.get("data", []), "layout": bundle.get("layout", {}),
-         "config": {**bundle.get("config", {}), "responsive": True}},
+        {
+            "data": bundle.get("data", []),
+            "layout": bundle.get("layout", {}),
+            "config": {**bundle.get("config", {}), "responsive": True},
+        },
     )
     # "</" inside a script element would end it early: escape it in the JSON
     spec = spec.replace("</", "<\\/")
@@ -137,7 +140,7 @@ def index_page(
         for path, env in skipped
     )
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title></head>\n<body><h1>{html.escape(title)}</h1>\n"
         f"<p>Executed notebooks, one page each. Figures are interactive and work offline.</p>\n"
         f"<ol>\n{items}\n</ol>\n</body></html>\n"

@@ -62,7 +62,10 @@ class Claims(pa.DataFrameModel):
     @pa.dataframe_check(error="unit must be the unit of the category")
     def unit_of_category(cls, df: pd.DataFrame) -> Series[bool]:
         return pd.Series(
-            [u in vocab.CATEGORY_UNITS.get(c, ()) for c, u in zip(df["category"], df["unit"])],
+            [
+                u in vocab.CATEGORY_UNITS.get(c, ())
+                for c, u in zip(df["category"], df["unit"], strict=True)
+            ],
             index=df.index,
         )
 

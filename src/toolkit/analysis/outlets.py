@@ -64,6 +64,7 @@ def label_association(per_report: pd.DataFrame, flag: str, label: str = "labels"
     odds, p = fisher_exact(table.to_numpy())
     out = table.rename(columns={"0": "labelled fake", "1": "labelled credible"})
     out["share credible"] = (out["labelled credible"] / out.sum(axis=1)).round(3)
-    out.attrs.update(odds_ratio=float(odds), p_value=float(p),
-                     excluded=int(len(per_report) - len(usable)))
+    out.attrs.update(
+        odds_ratio=float(odds), p_value=float(p), excluded=int(len(per_report) - len(usable))
+    )
     return out

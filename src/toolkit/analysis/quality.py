@@ -58,9 +58,11 @@ def attribute_errors(
 def count_shift(predicted: pd.DataFrame, gold: pd.DataFrame, by: str) -> pd.DataFrame:
     """Claims per value of `by` (claimant, category ...) in gold and extracted tables."""
     pred = _aligned(predicted, gold)
-    out = pd.DataFrame(
-        {"gold": gold[by].value_counts(), "extracted": pred[by].value_counts()}
-    ).fillna(0).astype(int)
+    out = (
+        pd.DataFrame({"gold": gold[by].value_counts(), "extracted": pred[by].value_counts()})
+        .fillna(0)
+        .astype(int)
+    )
     out["difference"] = out["extracted"] - out["gold"]
     out.index.name = by
     return out.sort_values(["gold", "extracted"], ascending=False)

@@ -14,7 +14,9 @@ _WORD = regex.compile(r"[\w'’-]+")
 _HYPHEN_WORD = regex.compile(r"-\p{L}")
 _CLOCK = regex.compile(r"\s*(?:GMT|H:|h:|:\d|am\b|pm\b)")
 _MONTH_BEFORE = regex.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$")
-_MONTH_AFTER = regex.compile(r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", regex.I)
+_MONTH_AFTER = regex.compile(
+    r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", regex.I
+)
 _LABEL_BEFORE = regex.compile(r"(?:resolution|no\.|number|unscr|article|phase)\s*$")
 
 
@@ -77,7 +79,10 @@ def counted_noun(text: str, end: int) -> tuple[str | None, int]:
 
 
 def noun_before(text: str, start: int) -> str | None:
-    """Class of the nearest counted noun before `start` (for "the toll for Iraqi forces ... 2,000")."""
+    """Class of the nearest counted noun before `start`.
+
+    For figures whose noun comes first: "the toll for Iraqi forces ... 2,000".
+    """
     lex = _lex()
     best = None
     for m in lex["combatant_phrases"].finditer(text, 0, start):
@@ -124,9 +129,9 @@ _QUALIFIER_GAP = regex.compile(
 def _direct_cue(text: str, amount: Amount) -> str | None:
     """A verb that takes the figure as its object ("killed 21 civilians", "detained hundreds")."""
     for start, end, word, name in _event_cues(text):
-        if amount.start - 40 <= start and end <= amount.start and word not in ("left", "leave"):
-            if _QUALIFIER_GAP.match(text, end, amount.start):
-                return name
+        near = amount.start - 40 <= start and end <= amount.start
+        if near and word not in ("left", "leave") and _QUALIFIER_GAP.match(text, end, amount.start):
+            return name
     return None
 
 
@@ -134,9 +139,11 @@ def classify(text: str, amount: Amount, previous_noun: str | None) -> Reading | 
     """Category of `amount` within sentence `text`, or None when it is not a claim."""
     lex = _lex()
     if amount.unit == "percent":
-        return Reading("territory_share", "percent", None, amount.end) if lex["control"].search(
-            text
-        ) else None
+        return (
+            Reading("territory_share", "percent", None, amount.end)
+            if lex["control"].search(text)
+            else None
+        )
     if amount.unit in ("km", "mile"):
         before = text[max(0, amount.start - 40) : amount.start]
         if amount.unit == "mile" and before.rstrip().endswith("("):

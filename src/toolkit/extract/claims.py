@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import regex
 
+from toolkit.errors import ReportWarning
 from toolkit.extract.categories import classify
 from toolkit.extract.context import (
     ReportContext,
@@ -19,7 +20,6 @@ from toolkit.extract.numbers import Amount, find_amounts, may_hold_amount
 from toolkit.extract.periods import TimeMention, find_times
 from toolkit.extract.qualifiers import bounds, qualifier_before
 from toolkit.extract.shares import may_hold_total, total_shares
-from toolkit.errors import ReportWarning
 from toolkit.schemas import Claims
 from toolkit.tables import CLAIM_COLUMNS, coerce_claims, split_valid
 from toolkit.vocab import STOCK_CATEGORIES
@@ -65,7 +65,9 @@ def report_claims(report) -> list[dict]:
         else:
             last_claimant = None
         claimant = attributed or ctx.default_claimant
-        if not (may_hold_amount(ctx.body, s_start, s_end) or may_hold_total(ctx.body, s_start, s_end)):
+        if not (
+            may_hold_amount(ctx.body, s_start, s_end) or may_hold_total(ctx.body, s_start, s_end)
+        ):
             prev = (s_start, s_end, None)
             continue
         if prev is not None and prev[2] is None:  # the previous sentence was skipped
@@ -134,8 +136,13 @@ def _own_time(times: list[TimeMention], a: Amount) -> TimeMention | None:
 def _carried_period(ctx, rows, n_sentence, prev_since, start, end):
     """A flow with no time of its own continues the previous flow figure (within two
     sentences) or a "since ..." of the previous sentence; else it runs to the statement day."""
-    recent = [r for r in rows if r["_timed"] and n_sentence - r["_sentence"] <= 2
-              and r["category"] not in STOCK_CATEGORIES]
+    recent = [
+        r
+        for r in rows
+        if r["_timed"]
+        and n_sentence - r["_sentence"] <= 2
+        and r["category"] not in STOCK_CATEGORIES
+    ]
     if recent:
         return recent[-1]["period_start"], recent[-1]["period_end"]
     if prev_since:
@@ -147,8 +154,13 @@ def _headlines_borrow(rows: list[dict]) -> None:
     """A headline figure with no time borrows the period of the same figure right below it."""
     for i, r in enumerate(rows[:-1]):
         nxt = rows[i + 1]
-        if (not r["_timed"] and nxt["_timed"] and nxt["_sentence"] - r["_sentence"] == 1
-                and r["category"] == nxt["category"] and r["value"] == nxt["value"]):
+        if (
+            not r["_timed"]
+            and nxt["_timed"]
+            and nxt["_sentence"] - r["_sentence"] == 1
+            and r["category"] == nxt["category"]
+            and r["value"] == nxt["value"]
+        ):
             r["period_start"], r["period_end"] = nxt["period_start"], nxt["period_end"]
 
 

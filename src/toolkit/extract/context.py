@@ -29,13 +29,15 @@ _HEADING = regex.compile(r"^\s*-\s+(?P<h>[^\n]{2,60}?)\s+-\s*$", regex.M)
 @cache
 def _place_kinds() -> dict[str, str]:
     g = gazetteer()
-    return dict(zip(g["name"], g["kind"]))
+    return dict(zip(g["name"], g["kind"], strict=True))
 
 
 @cache
 def _attribution() -> regex.Pattern:
     words = load("attribution")["verbs"]
-    alt = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    alt = "|".join(
+        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+    )
     return regex.compile(rf"(?<!\w)(?:{alt})(?!\w)", regex.I)
 
 
@@ -136,7 +138,8 @@ def sentence_claimant(ctx: ReportContext, start: int, end: int) -> tuple[str | N
         return None, False
     # a photo credit is not an attribution
     sources = [
-        (s, e, n) for s, e, n in find_sources(ctx, start, end)
+        (s, e, n)
+        for s, e, n in find_sources(ctx, start, end)
         if not _PHOTO_BY.search(ctx.body, max(0, s - 12), s)
     ]
     if sources:

@@ -28,15 +28,20 @@ def _alt(words) -> str:
 @cache
 def _patterns() -> dict:
     lex = load("events")
-    actions = {a: regex.compile(rf"(?<![\w-])(?:{_alt(ws)})(?![\w-])", regex.I)
-               for a, ws in lex["actions"].items()}
+    actions = {
+        a: regex.compile(rf"(?<![\w-])(?:{_alt(ws)})(?![\w-])", regex.I)
+        for a, ws in lex["actions"].items()
+    }
     cues = [w for ws in lex["actions"].values() for w in ws]
     cues += [*lex["held_nouns"], *lex["denial"], "held", "controlled"]
     return {
         "actions": actions,
-        "held": regex.compile(rf"(?<!\w)(?P<who>{_alt(lex['held_prefix'])})[-\s](?:held|controlled)\b",
-                              regex.I),
-        "held_by": regex.compile(r"\b(?:held|controlled)\s+by\s+(?:either\s+)?(?:the\s+)?", regex.I),
+        "held": regex.compile(
+            rf"(?<!\w)(?P<who>{_alt(lex['held_prefix'])})[-\s](?:held|controlled)\b", regex.I
+        ),
+        "held_by": regex.compile(
+            r"\b(?:held|controlled)\s+by\s+(?:either\s+)?(?:the\s+)?", regex.I
+        ),
         "held_noun": regex.compile(
             rf"(?:(?<!\w)(?P<who>{_alt(lex['held_prefix'])})\s+|(?P<owner>[\w-]+(?:\s+group)?)['’]s\s+"
             rf"(?:de\s+facto\s+)?(?:\w+\s+)?)(?:{_alt(lex['held_nouns'])})\b(?:\s+(?:in|of))?\s+",
@@ -51,8 +56,10 @@ def _patterns() -> dict:
         "partial": regex.compile(rf"(?:{_alt(lex['partial'])})", regex.I),
         "aim": regex.compile(rf"(?:{_alt(lex['aim'])})\s+(?:\w+\s+)?$", regex.I),
         "denial": regex.compile(rf"(?<!\w)(?:{_alt(lex['denial'])})(?!\w)", regex.I),
-        "anaphora": {k: regex.compile(rf"(?<!\w)(?:{_alt(v)})(?!\w)", regex.I)
-                     for k, v in lex["anaphora"].items()},
+        "anaphora": {
+            k: regex.compile(rf"(?<!\w)(?:{_alt(v)})(?!\w)", regex.I)
+            for k, v in lex["anaphora"].items()
+        },
         "held_prefix": lex["held_prefix"],
         # any word that can start an event: sentences without one are skipped
         "cue": regex.compile(rf"(?<!\w)(?:{_alt(cues)})", regex.I),
@@ -93,21 +100,40 @@ def report_events(report) -> list[dict]:
         times = _LazyTimes(text, ctx.published, s_start)
         used: set[tuple[str, str]] = set()
 
-        def claimant_near(pos: int) -> str:
+        def claimant_near(pos: int, sources=sources, text=text) -> str:
             if sources and _attributed(text):
-                return min(sources, key=lambda s: abs(s[0] - pos))[2]
+                return min(sources, key=lambda src: abs(src[0] - pos))[2]
             return ctx.default_claimant
 
         # held places: "rebel-held X", "X held by Y"
         for m in pats["held"].finditer(ctx.body, s_start, s_end):
             # an alias may include the cue itself ("the rebel-held east")
-            place = next((p for p in places if p[0] >= m.start() and p[1] > m.end()
-                          and p[0] <= m.end() + 50 and not (p[0] > m.end() and regex.search(
-                              r"[,;.]", ctx.body[m.end():p[0]]))), None)
+            place = next(
+                (
+                    p
+                    for p in places
+                    if p[0] >= m.start()
+                    and p[1] > m.end()
+                    and p[0] <= m.end() + 50
+                    and not (p[0] > m.end() and regex.search(r"[,;.]", ctx.body[m.end() : p[0]]))
+                ),
+                None,
+            )
             if place:
                 actor = actor_index().lookup(pats["held_prefix"][m.group("who").lower()])
-                rows.append(_row(ctx, place, actor, "holds", "asserted",
-                                 claimant_near(m.start()), ctx.published, m.start(), place[1]))
+                rows.append(
+                    _row(
+                        ctx,
+                        place,
+                        actor,
+                        "holds",
+                        "asserted",
+                        claimant_near(m.start()),
+                        ctx.published,
+                        m.start(),
+                        place[1],
+                    )
+                )
                 used.add((place[2], "holds"))
         for m in pats["held_by"].finditer(ctx.body, s_start, s_end):
             holder = _first_after(actors, m.end(), 5)
@@ -115,13 +141,28 @@ def report_events(report) -> list[dict]:
                 word = _WORD.match(ctx.body, m.end())
                 key = word.group(0).lower() if word else ""
                 if key in pats["held_prefix"]:
-                    holder = (m.end(), m.end() + len(key), actor_index().lookup(pats["held_prefix"][key]))
+                    holder = (
+                        m.end(),
+                        m.end() + len(key),
+                        actor_index().lookup(pats["held_prefix"][key]),
+                    )
             near = [p for p in places if m.start() - 60 <= p[1] <= m.start()]
             # "western neighborhoods of the city held by ...": the most specific place
             place = min(near, key=lambda p: (_SPECIFIC.get(_kind(p[2]), 9), -p[0]), default=None)
             if holder and place and (place[2], "holds") not in used:
-                rows.append(_row(ctx, place, holder[2], "holds", "asserted",
-                                 claimant_near(m.start()), ctx.published, place[0], holder[1]))
+                rows.append(
+                    _row(
+                        ctx,
+                        place,
+                        holder[2],
+                        "holds",
+                        "asserted",
+                        claimant_near(m.start()),
+                        ctx.published,
+                        place[0],
+                        holder[1],
+                    )
+                )
                 used.add((place[2], "holds"))
         for m in pats["held_noun"].finditer(ctx.body, s_start, s_end):
             place = next((p for p in places if m.end() <= p[0] + 12 and p[0] <= m.end() + 15), None)
@@ -134,8 +175,19 @@ def report_events(report) -> list[dict]:
                 owners = [a for a in actors if 0 <= owner_end - a[1] <= 10]
                 holder = owners[-1][2] if owners else None
             if holder:
-                rows.append(_row(ctx, place, holder, "holds", "asserted",
-                                 claimant_near(m.start()), ctx.published, m.start(), place[1]))
+                rows.append(
+                    _row(
+                        ctx,
+                        place,
+                        holder,
+                        "holds",
+                        "asserted",
+                        claimant_near(m.start()),
+                        ctx.published,
+                        m.start(),
+                        place[1],
+                    )
+                )
                 used.add((place[2], "holds"))
         # changes of hands
         for action, rx in pats["actions"].items():
@@ -163,18 +215,33 @@ def report_events(report) -> list[dict]:
                     continue
                 actor = _event_actor(actors, m, act)
                 date = ctx.published if act == "holds" else _day(times, m.start())
-                rows.append(_row(ctx, place, actor, act, "asserted", claimant_near(m.start()),
-                                 date, min(m.start(), place[0]), max(m.end(), place[1])))
+                rows.append(
+                    _row(
+                        ctx,
+                        place,
+                        actor,
+                        act,
+                        "asserted",
+                        claimant_near(m.start()),
+                        date,
+                        min(m.start(), place[0]),
+                        max(m.end(), place[1]),
+                    )
+                )
                 used.add((place[2], act))
         # "X denied this": the last asserted capture is denied by X
         for m in pats["denial"].finditer(ctx.body, s_start, s_end):
             prior = [r for r in rows if r["action"] in ("captured", "advanced")]
             if prior:
                 denied = dict(prior[-1])
-                denied.update(stance="denied", claimant=claimant_near(m.start()),
-                              span_start=m.start(), span_end=m.end())
+                denied.update(
+                    stance="denied",
+                    claimant=claimant_near(m.start()),
+                    span_start=m.start(),
+                    span_end=m.end(),
+                )
                 rows.append(denied)
-        for s, _, name in places:
+        for _, _, name in places:
             if name and _kind(name) == "district":
                 last_district = name
     return rows
@@ -184,8 +251,17 @@ _SPECIFIC = {"district": 0, "village": 0, "city part": 1, "landmark": 1, "city":
 
 
 def _row(ctx, place, actor, action, stance, claimant, date, start, end) -> dict:
-    return dict(report_id=ctx.report_id, place=place[2], actor=actor, action=action,
-                stance=stance, claimant=claimant, date=date, span_start=start, span_end=end)
+    return dict(
+        report_id=ctx.report_id,
+        place=place[2],
+        actor=actor,
+        action=action,
+        stance=stance,
+        claimant=claimant,
+        date=date,
+        span_start=start,
+        span_end=end,
+    )
 
 
 def _attributed(text: str) -> bool:

@@ -155,8 +155,15 @@ def find_amounts(text: str) -> list[Amount]:
         if _PART_BEFORE.search(text, max(0, m.start() - 16), m.start()):
             continue  # "the eastern half of the city" names a part, not a share
         if free(m.start(), m.end()):
-            add(Amount(m.start(), m.end(), float(lex["fractions"][m.group(0).lower()]),
-                       kind="fraction", unit="percent"))
+            add(
+                Amount(
+                    m.start(),
+                    m.end(),
+                    float(lex["fractions"][m.group(0).lower()]),
+                    kind="fraction",
+                    unit="percent",
+                )
+            )
     for m in pats["number"].finditer(text):
         if not free(m.start(), m.end()):
             continue
@@ -176,5 +183,9 @@ def _counted_after(text: str, end: int) -> bool:
 
 def _looks_like_date_or_time(text: str, start: int, end: int) -> bool:
     span = text[start:end]
-    return bool(regex.fullmatch(r"\d{1,2}\s*-\s*\d{1,2}", span) and regex.match(
-        r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", text[end:end + 5], regex.I))
+    return bool(
+        regex.fullmatch(r"\d{1,2}\s*-\s*\d{1,2}", span)
+        and regex.match(
+            r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", text[end : end + 5], regex.I
+        )
+    )

@@ -67,8 +67,9 @@ def _patterns() -> dict[str, regex.Pattern]:
         "span": regex.compile(
             rf"\b(?:{_alt(lex['span_lead'])})\s+(?P<n>{count})\s+(?P<unit>{unit})\b", regex.I
         ),
-        "past_unit": regex.compile(r"\b(?:in|over|during) the (?:past|last) (?P<unit>day|week)\b",
-                                   regex.I),
+        "past_unit": regex.compile(
+            r"\b(?:in|over|during) the (?:past|last) (?P<unit>day|week)\b", regex.I
+        ),
         "last_month": regex.compile(r"\blast\s+month\b", regex.I),
         "month_part": regex.compile(
             rf"\b(?:in\s+)?(?P<part>{part})[\s-]+(?:of\s+)?(?P<month>{month})\b", regex.I

@@ -13,10 +13,14 @@ from toolkit.lexicons import load
 @cache
 def _pattern() -> regex.Pattern:
     words = load("qualifiers")["total_share"]
-    alt = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    alt = "|".join(
+        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+    )
     # "recaptured all of Palmyra", 'regained "full control" of the city'
-    return regex.compile(rf"(?<!\w)[\"“]?(?:{alt})[\"”]?(?=\s+(?:of\s+)?(?:the\s+)?\p{{Lu}}|\s+of\s+the\s+city)",
-                         regex.I)
+    return regex.compile(
+        rf"(?<!\w)[\"“]?(?:{alt})[\"”]?(?=\s+(?:of\s+)?(?:the\s+)?\p{{Lu}}|\s+of\s+the\s+city)",
+        regex.I,
+    )
 
 
 # A control verb in the infinitive ("a bid to recapture all of ...") states an aim, not a fact.

@@ -20,22 +20,37 @@ def corpus_timeline(overview: pd.DataFrame) -> go.Figure:
                 name=label(outlet),
                 marker=dict(size=8 + 2 * rows["claims"] ** 0.5 * 2, opacity=0.8),
                 hovertext=[
-                    hover(report=r.report_id, outlet=r.outlet, via=r.via, words=r.words,
-                          claims=r.claims)
+                    hover(
+                        report=r.report_id,
+                        outlet=r.outlet,
+                        via=r.via,
+                        words=r.words,
+                        claims=r.claims,
+                    )
                     for r in rows.itertuples()
                 ],
                 hoverinfo="text",
             )
         )
-    return base_layout(fig, "Reports by day: length in words, marker size by claims",
-                       xaxis_title="published", yaxis_title="words")
+    return base_layout(
+        fig,
+        "Reports by day: length in words, marker size by claims",
+        xaxis_title="published",
+        yaxis_title="words",
+    )
 
 
 def category_bars(table: pd.DataFrame) -> go.Figure:
     """Stacked bars: claims per category, one colour per report."""
     fig = go.Figure()
     for report in [c for c in table.columns if c != "total"]:
-        fig.add_trace(go.Bar(x=[label(c) for c in table.index], y=table[report],
-                             name=label(report, 40)))
-    return base_layout(fig, "What the reports count: claims per category", barmode="stack",
-                       xaxis_title="category", yaxis_title="claims")
+        fig.add_trace(
+            go.Bar(x=[label(c) for c in table.index], y=table[report], name=label(report, 40))
+        )
+    return base_layout(
+        fig,
+        "What the reports count: claims per category",
+        barmode="stack",
+        xaxis_title="category",
+        yaxis_title="claims",
+    )

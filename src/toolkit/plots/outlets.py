@@ -25,9 +25,13 @@ def attribution_bars(shares: pd.DataFrame) -> go.Figure:
                 "<extra></extra>",
             )
         )
-    return base_layout(fig, "Whom outlets attribute their figures to", barmode="stack",
-                       xaxis=dict(tickformat=".0%", title="share of the outlet's claims"),
-                       height=520)
+    return base_layout(
+        fig,
+        "Whom outlets attribute their figures to",
+        barmode="stack",
+        xaxis=dict(tickformat=".0%", title="share of the outlet's claims"),
+        height=520,
+    )
 
 
 def outlet_yield(per_outlet: pd.DataFrame) -> go.Figure:
@@ -44,5 +48,10 @@ def outlet_yield(per_outlet: pd.DataFrame) -> go.Figure:
             "%{customdata[0]} reports, %{customdata[1]} claims<extra></extra>",
         )
     )
-    return base_layout(fig, "Numeric claims per 1,000 words, by outlet",
-                       xaxis_title="claims per 1,000 words", height=480, showlegend=False)
+    return base_layout(
+        fig,
+        "Numeric claims per 1,000 words, by outlet",
+        xaxis_title="claims per 1,000 words",
+        height=480,
+        showlegend=False,
+    )

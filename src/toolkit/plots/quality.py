@@ -22,14 +22,26 @@ def category_scores(scores: pd.DataFrame) -> go.Figure:
                 "extracted %{customdata[1]}, matched %{customdata[2]}<extra></extra>",
             )
         )
-    return base_layout(fig, "Extraction by category", barmode="group",
-                       yaxis=dict(range=[0, 1.05], title="score"))
+    return base_layout(
+        fig, "Extraction by category", barmode="group", yaxis=dict(range=[0, 1.05], title="score")
+    )
 
 
 def attribute_accuracy(summary: pd.DataFrame) -> go.Figure:
     """Horizontal bars of every measure in an evaluation summary."""
     s = summary.sort_values("value")
-    fig = go.Figure(go.Bar(x=s["value"], y=[label(m) for m in s["measure"]], orientation="h",
-                           text=[f"{v:.2f}" for v in s["value"]], textposition="outside"))
-    return base_layout(fig, "Extractor against the curated annotation",
-                       xaxis=dict(range=[0, 1.1], title="score"), showlegend=False)
+    fig = go.Figure(
+        go.Bar(
+            x=s["value"],
+            y=[label(m) for m in s["measure"]],
+            orientation="h",
+            text=[f"{v:.2f}" for v in s["value"]],
+            textposition="outside",
+        )
+    )
+    return base_layout(
+        fig,
+        "Extractor against the curated annotation",
+        xaxis=dict(range=[0, 1.1], title="score"),
+        showlegend=False,
+    )
