@@ -41,7 +41,7 @@ def base_layout(fig: go.Figure, title: str, **kwargs) -> go.Figure:
     """Common layout: escaped title, readable margins, legend on top."""
     fig.update_layout(
         title=label(title),
-        margin=dict(l=60, r=20, t=60, b=50),
+        margin=dict(l=60, r=20, t=100, b=50),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
         **kwargs,
     )
