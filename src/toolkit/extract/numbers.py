@@ -15,7 +15,7 @@ import regex
 from toolkit.lexicons import load
 
 _SEPARATORS = regex.compile(r"[\s-]+")
-_DIGITS = regex.compile(r"\d+(?:\.\d+)?")
+_DIGITS = regex.compile(r"[0-9]+(?:\.[0-9]+)?")
 _PART_BEFORE = regex.compile(r"\bthe\s+(?:\w+ern\s+)?$", regex.I)
 
 
@@ -49,7 +49,7 @@ def _patterns() -> dict[str, regex.Pattern]:
     mult = _alt(lex["multipliers"])
     # "two hundred", "three thousand", "twenty-five thousand", "a hundred"
     word_number = rf"(?:{word}|a)(?:[ -](?:{mult}))+|{word}"
-    digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    digits = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
     number = rf"(?:(?:{digits})(?:[ -](?:{mult}))*|(?:{word_number}))"
     pct = _alt(lex["percent_words"])
     km = _alt(lex["km_words"] + lex["mile_words"])
@@ -73,7 +73,7 @@ def _trigger() -> regex.Pattern:
     lex = load("numbers")
     words = [w for w in (*lex["units"], *lex["tens"], *lex["multipliers"]) if w != "a"]
     words += [*lex["vague"], *lex["fractions"], "dozen"]
-    return regex.compile(rf"\d|(?<!\w)(?:{_alt(words)})(?!\w)", regex.I)
+    return regex.compile(rf"[0-9]|(?<!\w)(?:{_alt(words)})(?!\w)", regex.I)
 
 
 def may_hold_amount(text: str, pos: int = 0, endpos: int | None = None) -> bool:
@@ -184,7 +184,7 @@ def _counted_after(text: str, end: int) -> bool:
 def _looks_like_date_or_time(text: str, start: int, end: int) -> bool:
     span = text[start:end]
     return bool(
-        regex.fullmatch(r"\d{1,2}\s*-\s*\d{1,2}", span)
+        regex.fullmatch(r"[0-9]{1,2}\s*-\s*[0-9]{1,2}", span)
         and regex.match(
             r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", text[end : end + 5], regex.I
         )

@@ -41,26 +41,26 @@ def _patterns() -> dict[str, regex.Pattern]:
     month = _alt(lex["months"] + lex["month_abbreviations"])
     part = _alt(lex["month_parts"])
     unit = _alt(lex["span_units"])
-    count = r"(?:\d+|[a-z]+(?:-[a-z]+)?)"
+    count = r"(?:[0-9]+|[a-z]+(?:-[a-z]+)?)"
     return {
         "since_date": regex.compile(
             rf"\bsince\b(?:(?!\bsince\b)[^.;]){{0,60}}?\b(?:on\s+)?(?P<month>{month})\.?\s+"
-            rf"(?P<day>\d{{1,2}})(?!\d)(?:,?\s+(?P<year>(?:19|20)\d\d))?",
+            rf"(?P<day>[0-9]{{1,2}})(?![0-9])(?:,?\s+(?P<year>(?:19|20)[0-9][0-9]))?",
             regex.I,
         ),
         "since_day_month": regex.compile(
-            rf"\bsince\b[^.;]{{0,60}}?\b(?P<day>\d{{1,2}})\s+(?P<month>{month})\b", regex.I
+            rf"\bsince\b[^.;]{{0,60}}?\b(?P<day>[0-9]{{1,2}})\s+(?P<month>{month})\b", regex.I
         ),
         "since_part": regex.compile(
             rf"\bsince\s+(?:the\s+)?(?P<part>{part})[\s-]+(?:of\s+)?(?P<month>{month})\b", regex.I
         ),
         "since_month": regex.compile(
-            rf"\bsince\s+(?:early\s+)?(?P<month>{month})(?:\s+(?P<year>(?:19|20)\d\d))?\b(?!\s+\d)",
+            rf"\bsince\s+(?:early\s+)?(?P<month>{month})(?:\s+(?P<year>(?:19|20)[0-9][0-9]))?\b(?!\s+[0-9])",
             regex.I,
         ),
         "began_in": regex.compile(
             rf"\b(?:began|begun|started|erupted|flared\s+up|broke\s+out)\s+in\s+"
-            rf"(?P<month>{month})\s+(?P<year>(?:19|20)\d\d)\b",
+            rf"(?P<month>{month})\s+(?P<year>(?:19|20)[0-9][0-9])\b",
             regex.I,
         ),
         "since_weekday": regex.compile(rf"\bsince\s+(?:last\s+)?(?P<wd>{wd})\b", regex.I),
@@ -75,8 +75,8 @@ def _patterns() -> dict[str, regex.Pattern]:
             rf"\b(?:in\s+)?(?P<part>{part})[\s-]+(?:of\s+)?(?P<month>{month})\b", regex.I
         ),
         "date": regex.compile(
-            rf"\b(?:on\s+)?(?P<month>{month})\.?\s+(?P<day>\d{{1,2}})(?!\d)"
-            rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?",
+            rf"\b(?:on\s+)?(?P<month>{month})\.?\s+(?P<day>[0-9]{{1,2}})(?![0-9])"
+            rf"(?:,?\s+(?P<year>(?:19|20)[0-9][0-9]))?",
             regex.I,
         ),
         "weekday": regex.compile(rf"\b(?:on\s+|early\s+|late\s+|last\s+)?(?P<wd>{wd})\b", regex.I),
@@ -111,6 +111,10 @@ def _dated(published: date, month: str, day: str, year: str | None) -> date | No
         return date(y, m, int(day))
     except ValueError:
         return None
+
+
+# The longest span read as a period: a century. Longer ones are not periods of any report.
+MAX_SPAN_DAYS = 36_600
 
 
 def find_times(sentence: str, published: date | None, offset: int = 0) -> list[TimeMention]:
@@ -152,8 +156,10 @@ def find_times(sentence: str, published: date | None, offset: int = 0) -> list[T
         n = parse_number(m.group("n"))
         if not n:
             continue
-        days = max(1, round(n * lex["span_units"][m.group("unit").lower()]))
-        add(m, published - timedelta(days=days - 1), published, "span")
+        days = n * lex["span_units"][m.group("unit").lower()]
+        if days > MAX_SPAN_DAYS:  # "in 1,000,000 days" is no period of this war
+            continue
+        add(m, published - timedelta(days=max(1, round(days)) - 1), published, "span")
     for m in pats["past_unit"].finditer(sentence):
         days = lex["span_units"][m.group("unit").lower()]
         add(m, published - timedelta(days=days - 1), published, "span")
