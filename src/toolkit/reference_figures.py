@@ -16,7 +16,7 @@ from pandera.typing import Series
 
 from toolkit import vocab
 from toolkit.reference import data_dir
-from toolkit.schemas import bounds_consistent
+from toolkit.schemas import bounds_consistent, units_match, values_plausible
 
 SECTIONS = ("A", "B", "C", "D", "E", "F")
 FLOW_OR_STOCK = ("flow", "stock")
@@ -55,21 +55,11 @@ class ReferenceFigures(pa.DataFrameModel):
 
     @pa.dataframe_check(error="unit must be the unit of the category")
     def unit_of_category(cls, df: pd.DataFrame) -> Series[bool]:
-        return pd.Series(
-            [
-                u in vocab.CATEGORY_UNITS.get(c, ())
-                for c, u in zip(df["category"], df["unit"], strict=True)
-            ],
-            index=df.index,
-        )
+        return units_match(df)
 
     @pa.dataframe_check(error="value beyond the plausible maximum of its unit")
     def value_not_absurd(cls, df: pd.DataFrame) -> Series[bool]:
-        limit = df["unit"].map(vocab.UNIT_MAXIMUM)
-        ok = pd.Series(True, index=df.index)
-        for col in NUMERIC_COLUMNS:
-            ok &= df[col].isna() | (df[col] <= limit)
-        return ok
+        return values_plausible(df)
 
     @pa.dataframe_check(error="bounds must follow the qualifier (see the contract)")
     def bounds_follow_qualifier(cls, df: pd.DataFrame) -> Series[bool]:

@@ -61,21 +61,11 @@ class Claims(pa.DataFrameModel):
 
     @pa.dataframe_check(error="unit must be the unit of the category")
     def unit_of_category(cls, df: pd.DataFrame) -> Series[bool]:
-        return pd.Series(
-            [
-                u in vocab.CATEGORY_UNITS.get(c, ())
-                for c, u in zip(df["category"], df["unit"], strict=True)
-            ],
-            index=df.index,
-        )
+        return units_match(df)
 
     @pa.dataframe_check(error="value beyond the plausible maximum of its unit")
     def value_not_absurd(cls, df: pd.DataFrame) -> Series[bool]:
-        limit = df["unit"].map(vocab.UNIT_MAXIMUM)
-        ok = True
-        for col in ("value", "value_low", "value_high"):
-            ok = ok & (df[col].isna() | (df[col] <= limit))
-        return ok
+        return values_plausible(df)
 
     @pa.dataframe_check(error="bounds must follow the qualifier (see the contract)")
     def bounds_follow_qualifier(cls, df: pd.DataFrame) -> Series[bool]:
@@ -171,6 +161,21 @@ class Actors(pa.DataFrameModel):
     class Config:
         strict = False
         coerce = True
+
+
+def units_match(df: pd.DataFrame) -> pd.Series:
+    """True where `unit` is a unit of the row's `category` (claims and reference figures)."""
+    pairs = zip(df["category"], df["unit"], strict=True)
+    return pd.Series([u in vocab.CATEGORY_UNITS.get(c, ()) for c, u in pairs], index=df.index)
+
+
+def values_plausible(df: pd.DataFrame) -> pd.Series:
+    """True where value and bounds are missing or within the absurdity limit of their unit."""
+    limit = df["unit"].map(vocab.UNIT_MAXIMUM)
+    ok = pd.Series(True, index=df.index)
+    for col in ("value", "value_low", "value_high"):
+        ok &= df[col].isna() | (df[col] <= limit)
+    return ok
 
 
 def bounds_consistent(df: pd.DataFrame) -> pd.Series:
