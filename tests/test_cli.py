@@ -4,7 +4,7 @@ import shutil
 
 import pandas as pd
 
-from conftest import DATA
+from support import DATA
 from toolkit.cli import main
 from toolkit.tables import read_claims, read_events
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import SHARED
+from support import SHARED
 
 from toolkit.corpora import FAKES_MAPPING, read_fakes, read_reports_csv
 from toolkit.errors import ReportError

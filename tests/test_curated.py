@@ -1,7 +1,7 @@
 """The curated annotation passes the schemas and provenance, and uses the reference data."""
 
 import pandas as pd
-from conftest import DATA
+from support import DATA
 
 from toolkit import check_provenance, read_claims, read_events
 from toolkit.reference import actors, gazetteer, sources

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from conftest import DATA
+from support import DATA
 
 from toolkit import evaluate, extract_claims, extract_events, read_claims, read_events
 from toolkit.extract.numbers import find_amounts, parse_number

@@ -4,7 +4,7 @@ import warnings
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 from toolkit import evaluate, extract_claims
 from toolkit.corpora import fakes_path, read_fakes

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DATA, SHARED
+from support import DATA, SHARED
 
 from toolkit.interchange import (
     InterchangeError,

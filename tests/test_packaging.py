@@ -4,7 +4,7 @@ import re
 import tomllib
 
 import yaml
-from conftest import ROOT
+from support import ROOT
 
 
 def _name(spec: str) -> str:

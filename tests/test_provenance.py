@@ -1,5 +1,5 @@
 import pytest
-from conftest import DATA
+from support import DATA
 
 from toolkit import ProvenanceError, check_provenance, read_claims
 

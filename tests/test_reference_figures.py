@@ -3,7 +3,7 @@
 import pandas as pd
 import pandera.pandas as pa
 import pytest
-from conftest import DATA
+from support import DATA
 
 from toolkit.reference_figures import (
     COLUMNS,

@@ -3,7 +3,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from conftest import DATA, SHARED
+from support import DATA, SHARED
 from toolkit.errors import ReportError, ReportWarning
 from toolkit.reports import parse_dateline, read_report, read_reports
 from toolkit.schemas import Reports
