@@ -6,10 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-SHARED = Path(os.environ.get("TOOLKIT_SHARED", ROOT.parent / "shared"))
+from support import DATA
 
 
 @pytest.fixture
@@ -29,3 +26,20 @@ def seed_reports():
     from toolkit.reports import read_reports
 
     return read_reports(DATA / "reports")
+
+
+# Hypothesis profiles: `ci` (the default, what `make test` runs) tries 2,000 examples per
+# property; HYPOTHESIS_PROFILE=dev tries 100 for a quick local run.
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # pragma: no cover (hypothesis is a dev dependency)
+    pass
+else:
+    _SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
+    settings.register_profile(
+        "ci", max_examples=2000, deadline=None, suppress_health_check=_SLOW_OK, print_blob=True
+    )
+    settings.register_profile(
+        "dev", max_examples=100, deadline=None, suppress_health_check=_SLOW_OK, print_blob=True
+    )
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

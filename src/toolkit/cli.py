@@ -6,14 +6,16 @@ import argparse
 import sys
 import warnings
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from toolkit.errors import ToolkitError
+from toolkit.ledger import LEDGER_COLUMNS, add_files, read_batch, reject_loaded, summary
 from toolkit.provenance import check_provenance
-from toolkit.reports import iter_report_paths, read_reports
-from toolkit.tables import read_claims, read_events
+from toolkit.reports import MAX_BYTES
+from toolkit.tables import TableError, read_claims, read_events, write_table
 
 
 def _warn_to_stderr(message, category, filename, lineno, file=None, line=None) -> None:
@@ -25,12 +27,21 @@ def _split_inputs(paths: Sequence[str]) -> tuple[list[str], list[str]]:
     return [p for p in paths if p not in tables], tables
 
 
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a YYYY-MM-DD date") from None
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     report_paths, tables = _split_inputs(args.paths)
     bad = 0
     reports = None
+    ledger = None
     if report_paths:
-        reports, rejects = read_reports(report_paths, errors="collect", max_bytes=args.max_bytes)
+        batch = read_batch(report_paths, max_bytes=args.max_bytes, today=args.today)
+        reports, rejects, ledger = batch.reports, batch.rejects, batch.ledger
         for r in reports.itertuples():
             pub = r.published.isoformat() if pd.notna(r.published) else "no date"
             print(f"ok        {r.path}  id={r.report_id}  published={pub}  chars={r.n_chars}")
@@ -39,46 +50,127 @@ def cmd_validate(args: argparse.Namespace) -> int:
         n_in = len(reports) + len(rejects)
         print(f"{n_in} report file(s): {len(reports)} valid, {len(rejects)} rejected")
         bad += len(rejects)
+    table_rows = []
     for table in tables:
         try:
             frame = _read_table(table)
         except ToolkitError as exc:
             print(f"REJECTED  {exc}")
+            table_rows.append(_ledger_row(table, "rejected", _problem(exc, table)))
             bad += 1
             continue
         problems = check_provenance(frame, reports) if reports is not None else None
         if problems is not None and len(problems):
             for p in problems.itertuples():
                 print(f"REJECTED  {table}: row {p.row} ({p.report_id}): {p.problem}")
+            reason = "; ".join(
+                f"row {p.row} ({p.report_id}): {p.problem}" for p in problems.itertuples()
+            )
+            table_rows.append(_ledger_row(table, "rejected", reason))
             bad += 1
         else:
             checked = "schema and provenance" if problems is not None else "schema"
             print(f"ok        {table}: {len(frame)} rows ({checked})")
+            table_rows.append(_ledger_row(table, "loaded"))
+    if args.ledger:
+        ledger = ledger if ledger is not None else pd.DataFrame(columns=LEDGER_COLUMNS)
+        ledger = add_files(ledger, table_rows)
+        write_table(ledger, args.ledger)
+        print(f"{summary(ledger)}; ledger written to {args.ledger}", file=sys.stderr)
     return 1 if bad else 0
 
 
+def _ledger_row(path: str, status: str, reason: str | None = None) -> dict:
+    return {
+        "path": path,
+        "report_id": None,
+        "status": status,
+        "reason": reason,
+        "n_chars": None,
+        "warnings": "",
+    }
+
+
+def _problem(exc: ToolkitError, path: str) -> str:
+    text = str(exc)
+    return text[len(path) + 2 :] if text.startswith(f"{path}: ") else text
+
+
 def _read_table(path: str) -> pd.DataFrame:
-    header = Path(path).open(encoding="utf-8", errors="replace").readline()
+    try:
+        with Path(path).open(encoding="utf-8", errors="replace") as handle:
+            header = handle.readline()
+    except OSError as exc:
+        raise TableError(f"{path}: cannot read file: {exc.strerror or exc}") from None
     return read_events(path) if "action" in header.split(",") else read_claims(path)
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
+def _extract_all(reports: pd.DataFrame, events: bool):
+    """(claims, claim rejects, events or None) of every report."""
     from toolkit.extract.claims import extract_claims
     from toolkit.extract.events import extract_events
-    from toolkit.tables import write_table
 
-    reports, rejects = read_reports(args.paths, errors="collect", max_bytes=args.max_bytes)
-    for r in rejects.itertuples():
+    claims, claim_rejects = extract_claims(reports, with_rejects=True)
+    return claims, claim_rejects, (extract_events(reports) if events else None)
+
+
+def _extract_guarded(reports: pd.DataFrame, events: bool):
+    """`_extract_all`, but a report the extractor fails on is set aside, not the batch.
+
+    Returns (claims, claim rejects, events, failures) where failures maps the path of
+    each report the extractor raised on to the error. The batch is extracted in one go;
+    only when that raises is each report tried alone, to find the culprits.
+    """
+    try:
+        return (*_extract_all(reports, events), {})
+    except Exception:  # an extractor bug must not sink the whole batch
+        pass
+    failures = {}
+    for i in range(len(reports)):
+        one = reports.iloc[[i]]
+        try:
+            _extract_all(one, events)
+        except Exception as exc:
+            failures[one["path"].iloc[0]] = f"{type(exc).__name__}: {exc}"
+    rest = reports[~reports["path"].isin(failures)]
+    return (*_extract_all(rest, events), failures)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    batch = read_batch(args.paths, max_bytes=args.max_bytes, today=args.today)
+    reports, ledger = batch.reports, batch.ledger
+    for r in batch.rejects.itertuples():
         print(f"rejected: {r.path}: {r.reason}", file=sys.stderr)
-    claims = extract_claims(reports)
+    claims, claim_rejects, events, failures = _extract_guarded(reports, bool(args.events))
+    for path, error in failures.items():
+        reason = f"extraction failed ({error}); this is an extractor bug, please report it"
+        print(f"rejected: {path}: {reason}", file=sys.stderr)
+        ledger = reject_loaded(ledger, path, reason)
+    print(summary(ledger), file=sys.stderr)
+    if len(claim_rejects) and not args.rejects:
+        for r in claim_rejects.itertuples():
+            value = r.value if pd.notna(r.value) else f"{r.value_low}-{r.value_high}"
+            print(
+                f"claim rejected: {r.report_id} [{r.span_start}:{r.span_end}] {r.category} "
+                f"{value} {r.unit}: {r.rule}",
+                file=sys.stderr,
+            )
+    # everything is computed before anything is written; each file is written atomically
     write_table(claims, args.out)
-    print(f"{len(reports)} report(s) read, {len(rejects)} rejected; "
-          f"{len(claims)} claims written to {args.out}", file=sys.stderr)
+    print(f"{len(claims)} claims written to {args.out}", file=sys.stderr)
+    if args.rejects:
+        write_table(claim_rejects, args.rejects)
+        print(
+            f"{len(claim_rejects)} claim(s) that broke a schema rule written to {args.rejects}",
+            file=sys.stderr,
+        )
     if args.events:
-        events = extract_events(reports)
         write_table(events, args.events)
         print(f"{len(events)} control events written to {args.events}", file=sys.stderr)
-    return 1 if len(rejects) else 0
+    if args.ledger:
+        write_table(ledger, args.ledger)
+        print(f"ledger written to {args.ledger}", file=sys.stderr)
+    return 1 if (ledger["status"] == "rejected").any() else 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -91,12 +183,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         read_events(args.events) if args.events else None,
         read_events(gold / "events.csv") if args.events and gold.is_dir() else None,
     )
-    print(f"claims: {result.claims.matched} matched of {result.claims.predicted} predicted "
-          f"and {result.claims.gold} gold")
+    print(
+        f"claims: {result.claims.matched} matched of {result.claims.predicted} predicted "
+        f"and {result.claims.gold} gold"
+    )
     for row in result.summary().itertuples():
         print(f"  {row.measure:<22} {row.value:.3f}")
-    cols = ["report_id", "category", "value", "qualifier", "value_low", "value_high",
-            "span_start"]
+    cols = ["report_id", "category", "value", "qualifier", "value_low", "value_high", "span_start"]
     for title, frame in (("missed", result.misses), ("spurious", result.spurious)):
         print(f"{title} claims: {len(frame)}")
         for r in frame[cols].itertuples(index=False):
@@ -119,20 +212,34 @@ def cmd_process(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from toolkit.report import build_report
+
+    pages = build_report(args.notebooks, args.out, execute=not args.no_execute)
+    for page in pages:
+        print(f"wrote {Path(args.out) / page.notebook.stem}.html  ({page.n_figures} figures)")
+    print(f"wrote {Path(args.out) / 'index.html'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="toolkit", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="validate report files and claims/events CSVs")
     p.add_argument("paths", nargs="+", help="report files, folders, or claims/events CSVs")
-    p.add_argument("--max-bytes", type=int, default=5_000_000, help="size limit per report")
+    _batch_options(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("extract", help="extract claims (and control events) to CSV")
     p.add_argument("paths", nargs="+", help="report files or folders")
     p.add_argument("--out", required=True, help="claims CSV to write")
     p.add_argument("--events", help="control events CSV to write")
-    p.add_argument("--max-bytes", type=int, default=5_000_000, help="size limit per report")
+    p.add_argument(
+        "--rejects",
+        help="CSV for extracted claims that broke a schema rule (claims columns + rule)",
+    )
+    _batch_options(p)
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("evaluate", help="score extracted claims against a gold annotation")
@@ -146,7 +253,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--curated", default="data/curated")
     p.add_argument("--out", default="data/processed")
     p.set_defaults(func=cmd_process)
+
+    p = sub.add_parser("report", help="execute notebooks and write the offline HTML report")
+    p.add_argument("notebooks", nargs="+", help="notebooks to execute, in order")
+    p.add_argument("--out", default="build/report", help="folder for index.html and pages")
+    p.add_argument("--no-execute", action="store_true", help="use the stored outputs as they are")
+    p.set_defaults(func=cmd_report)
     return parser
+
+
+def _batch_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-bytes",
+        type=_positive,
+        default=MAX_BYTES,
+        help=f"size limit per report file in bytes (default {MAX_BYTES:,})",
+    )
+    p.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        type=_date,
+        help="run date for the published-in-the-future check (default: today, UTC)",
+    )
+    p.add_argument(
+        "--ledger",
+        metavar="FILE.csv",
+        help="write the batch ledger: every input file, loaded or rejected with the reason",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be positive")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

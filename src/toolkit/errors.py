@@ -17,8 +17,27 @@ class ReportError(ToolkitError):
 
 
 class ReportWarning(UserWarning):
-    """A report was read, but something in it deserves a look."""
+    """A report was read, but something in it deserves a look.
+
+    Warnings about one file are built with `ReportWarning.about(path, problem)`: the
+    message starts with the path, and `path` and `problem` are kept as attributes so a
+    batch ledger can attach each warning to its file. Warnings about a batch (raised
+    with a plain message) have `path` None.
+    """
+
+    path: str | None = None
+    problem: str | None = None
+
+    @classmethod
+    def about(cls, path: object, problem: str) -> ReportWarning:
+        warning = cls(f"{path}: {problem}")
+        warning.path, warning.problem = str(path), problem
+        return warning
 
 
 class ProvenanceError(ToolkitError):
     """Claims or events do not point at evidence in their reports."""
+
+
+class LedgerError(ToolkitError):
+    """A batch ledger does not add up: some input file is neither loaded nor rejected."""

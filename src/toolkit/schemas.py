@@ -171,7 +171,7 @@ def units_match(df: pd.DataFrame) -> pd.Series:
 
 def values_plausible(df: pd.DataFrame) -> pd.Series:
     """True where value and bounds are missing or within the absurdity limit of their unit."""
-    limit = df["unit"].map(vocab.UNIT_MAXIMUM)
+    limit = df["unit"].map(vocab.UNIT_MAXIMUM).astype("float64")
     ok = pd.Series(True, index=df.index)
     for col in ("value", "value_low", "value_high"):
         ok &= df[col].isna() | (df[col] <= limit)
