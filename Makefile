@@ -19,7 +19,8 @@ $(STAMP): pyproject.toml
 
 report: $(STAMP)
 	$(BIN)/toolkit validate data/reports data/curated/claims.csv data/curated/events.csv
-	$(BIN)/toolkit extract data/reports --out build/extracted/claims.csv --events build/extracted/events.csv
+	$(BIN)/toolkit extract data/reports --out build/extracted/claims.csv --events build/extracted/events.csv \
+		--rejects build/extracted/rejects.csv --ledger build/extracted/ledger.csv
 	$(BIN)/toolkit evaluate --claims build/extracted/claims.csv --events build/extracted/events.csv --gold data/curated
 	$(BIN)/toolkit process --reports data/reports --curated data/curated --out data/processed
 	TOOLKIT_FAKES_CSV=$${TOOLKIT_FAKES_CSV:-$(FAKES)} $(BIN)/toolkit report $(NOTEBOOKS) --out build/report

@@ -87,3 +87,24 @@ def test_whole_fakes_corpus_is_accounted_for():
     assert int(reports["label_conflict"].sum()) == 7
     assert int(reports["date_disagrees"].sum()) > 0
     assert set(FAKES_MAPPING.values()) <= set(raw.columns)
+
+
+def test_import_fakes_then_extract_reports_claims_per_outlet(tmp_path, capsys):
+    from toolkit.cli import main
+
+    path = _write(
+        tmp_path,
+        '1,T1,"More than 300 people fled the town on Friday",sana,12/14/2016,aleppo,1\n'
+        '1,T1,"More than 300 people fled the town on Friday",sana,12/14/2016,aleppo,0\n'
+        '2,T2,"At least 12 civilians were killed",reuters,12/1/2016,homs,1\n',
+    )
+    out = tmp_path / "reports"
+    assert main(["import-fakes", str(path), "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "3 record(s): 2 written" in printed.out and "1 merged" in printed.out
+    assert sorted(p.name for p in out.iterdir()) == ["fakes-1.txt", "fakes-2.txt"]
+    assert main(["extract", str(out), "--out", str(tmp_path / "claims.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "claims per outlet:" in err
+    assert "SANA: 1 claims from 1 report(s)" in err
+    assert "Reuters: 1 claims from 1 report(s)" in err

@@ -147,6 +147,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print(f"rejected: {path}: {reason}", file=sys.stderr)
         ledger = reject_loaded(ledger, path, reason)
     print(summary(ledger), file=sys.stderr)
+    _print_per_outlet(claims, reports)
     if len(claim_rejects) and not args.rejects:
         for r in claim_rejects.itertuples():
             value = r.value if pd.notna(r.value) else f"{r.value_low}-{r.value_high}"
@@ -170,6 +171,53 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.ledger:
         write_table(ledger, args.ledger)
         print(f"ledger written to {args.ledger}", file=sys.stderr)
+    return 1 if (ledger["status"] == "rejected").any() else 0
+
+
+def _print_per_outlet(claims: pd.DataFrame, reports: pd.DataFrame) -> None:
+    """Reports and claims per outlet on standard error, when a batch has several outlets."""
+    outlets = reports.set_index("report_id")["outlet"].fillna("(no outlet)")
+    if outlets.nunique() < 2:
+        return
+    table = (
+        pd.DataFrame(
+            {
+                "reports": outlets.value_counts(),
+                "claims": claims["report_id"].map(outlets).value_counts(),
+            }
+        )
+        .fillna(0)
+        .astype(int)
+        .sort_values(["claims", "reports"], ascending=False)
+    )
+    print("claims per outlet:", file=sys.stderr)
+    for outlet, row in table.iterrows():
+        print(
+            f"  {outlet}: {row['claims']} claims from {row['reports']} report(s)", file=sys.stderr
+        )
+
+
+def cmd_import_fakes(args: argparse.Namespace) -> int:
+    from toolkit.corpora import read_fakes
+    from toolkit.reports import write_report
+
+    reports, ledger = read_fakes(args.csv, with_ledger=True)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for row in reports.to_dict("records"):
+        # front matter always: a plain file would lose the outlet
+        write_report({**row, "published_from": None}, out)
+    counts = ledger["status"].value_counts()
+    print(
+        f"{len(ledger)} record(s): {counts.get('loaded', 0)} written to {out}, "
+        f"{counts.get('merged', 0)} merged into an earlier record, "
+        f"{counts.get('rejected', 0)} rejected"
+    )
+    for r in ledger[ledger["status"] != "loaded"].itertuples():
+        print(f"{r.status}: record {r.record} ({r.source_id}): {r.reason}", file=sys.stderr)
+    if args.ledger:
+        write_table(ledger, args.ledger)
+        print(f"ledger written to {args.ledger}")
     return 1 if (ledger["status"] == "rejected").any() else 0
 
 
@@ -241,6 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _batch_options(p)
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("import-fakes", help="write the FA-KES CSV corpus as report files")
+    p.add_argument("csv", help="FA-KES-Dataset.csv (CC BY 4.0, Zenodo record 2607278)")
+    p.add_argument("--out", required=True, help="folder for one report file per article")
+    p.add_argument("--ledger", help="CSV to write: what became of every record")
+    p.set_defaults(func=cmd_import_fakes)
 
     p = sub.add_parser("evaluate", help="score extracted claims against a gold annotation")
     p.add_argument("--claims", required=True, help="predicted claims CSV")
