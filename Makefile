@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 FAKES := ../shared/corpora/fakes/FA-KES-Dataset.csv
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: report test lab lint format bench clean
+.PHONY: report test lab lint format bench bench-scale clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,3 +48,8 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	TOOLKIT_FAKES_CSV=$${TOOLKIT_FAKES_CSV:-$(FAKES)} \
 		taskset -c 0 $(BIN)/python bench/throughput.py
+
+# Scale benchmark (docs/scale.md): replicated corpora of 10k and 100k reports, in-process
+# against a 2-worker Dask LocalCluster. The 100k run takes tens of minutes.
+bench-scale: $(STAMP)
+	TOOLKIT_FAKES_CSV=$${TOOLKIT_FAKES_CSV:-$(FAKES)} $(BIN)/python bench/scale.py 10000 100000

@@ -3,8 +3,9 @@
 import shutil
 
 import pandas as pd
-
+import pytest
 from support import DATA
+
 from toolkit.cli import main
 from toolkit.tables import read_claims, read_events
 
@@ -25,8 +26,12 @@ def test_validate_names_bad_file_and_keeps_others(tmp_path, capsys):
 
 
 def test_validate_curated_tables(capsys):
-    args = ["validate", str(DATA / "reports"), str(DATA / "curated/claims.csv"),
-            str(DATA / "curated/events.csv")]
+    args = [
+        "validate",
+        str(DATA / "reports"),
+        str(DATA / "curated/claims.csv"),
+        str(DATA / "curated/events.csv"),
+    ]
     assert main(args) == 0
     assert "schema and provenance" in capsys.readouterr().out
 
@@ -60,7 +65,42 @@ def test_evaluate_command(tmp_path, capsys):
     out, ev = tmp_path / "claims.csv", tmp_path / "events.csv"
     main(["extract", str(DATA / "reports"), "--out", str(out), "--events", str(ev)])
     capsys.readouterr()
-    assert main(["evaluate", "--claims", str(out), "--events", str(ev), "--gold",
-                 str(DATA / "curated")]) == 0
+    assert (
+        main(
+            ["evaluate", "--claims", str(out), "--events", str(ev), "--gold", str(DATA / "curated")]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert "claims precision" in text and "events F1" in text
+
+
+def test_extract_with_the_dask_engine_writes_the_same_claims(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    from toolkit.cli import main
+    from toolkit.engines import read_dataset
+
+    assert main(["extract", str(DATA / "reports"), "--out", str(tmp_path / "c.csv")]) == 0
+    assert (
+        main(
+            [
+                "extract",
+                str(DATA / "reports"),
+                "--out",
+                str(tmp_path / "ds"),
+                "--engine",
+                "dask",
+                "--partition-size",
+                "2",
+            ]
+        )
+        == 0
+    )
+    assert "5 file(s): 5 loaded, 0 rejected" in capsys.readouterr().err
+    in_process = read_claims(tmp_path / "c.csv")
+    partitioned = read_dataset(tmp_path / "ds")[0]
+    key = ["report_id", "span_start", "category"]
+    assert len(partitioned) == len(in_process) == 51
+    assert partitioned.sort_values(key)["value"].tolist() == pytest.approx(
+        in_process.sort_values(key)["value"].tolist(), nan_ok=True
+    )

@@ -137,6 +137,8 @@ def _extract_guarded(reports: pd.DataFrame, events: bool):
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    if args.engine != "inprocess":
+        return _extract_partitioned(args)
     batch = read_batch(args.paths, max_bytes=args.max_bytes, today=args.today)
     reports, ledger = batch.reports, batch.ledger
     for r in batch.rejects.itertuples():
@@ -172,6 +174,26 @@ def cmd_extract(args: argparse.Namespace) -> int:
         write_table(ledger, args.ledger)
         print(f"ledger written to {args.ledger}", file=sys.stderr)
     return 1 if (ledger["status"] == "rejected").any() else 0
+
+
+def _extract_partitioned(args: argparse.Namespace) -> int:
+    """`toolkit extract --engine local|dask`: a partitioned Parquet dataset in --out."""
+    from toolkit.engines import extract_paths
+
+    result = extract_paths(
+        args.paths,
+        args.out,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        partition_size=args.partition_size,
+        max_bytes=args.max_bytes,
+        today=args.today,
+        n_workers=args.workers,
+    )
+    for path, reason in result.rejected_files:
+        print(f"rejected: {path}: {reason}", file=sys.stderr)
+    print(result.text(), file=sys.stderr)
+    return 1 if result.rejected else 0
 
 
 def _print_per_outlet(claims: pd.DataFrame, reports: pd.DataFrame) -> None:
@@ -287,6 +309,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--rejects",
         help="CSV for extracted claims that broke a schema rule (claims columns + rule)",
     )
+    p.add_argument(
+        "--engine",
+        choices=["inprocess", "local", "dask"],
+        default="inprocess",
+        help="inprocess (default): one process, CSV out; local or dask: partitions, and --out "
+        "is a folder for a partitioned Parquet dataset with rejects and ledger",
+    )
+    p.add_argument("--scheduler", help="Dask scheduler address (default: a local cluster)")
+    p.add_argument("--partition-size", type=int, default=200, help="report files per partition")
+    p.add_argument("--workers", type=int, default=2, help="workers of the local Dask cluster")
     _batch_options(p)
     p.set_defaults(func=cmd_extract)
 
