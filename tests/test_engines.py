@@ -9,12 +9,12 @@ from support import DATA
 
 from toolkit.engines import (
     EngineError,
-    extract_guarded,
     extract_paths,
     local_cluster,
     partition,
     read_dataset,
 )
+from toolkit.extract.batch import extract_guarded
 from toolkit.extract.claims import extract_claims
 from toolkit.extract.events import extract_events
 from toolkit.ledger import read_batch, reject_loaded

@@ -230,7 +230,7 @@ def test_extract_writes_nothing_when_it_fails_before_writing(tmp_path, monkeypat
     def broken(reports, events):
         raise LedgerError("ledger does not add up: test")
 
-    monkeypatch.setattr(cli, "_extract_guarded", broken)
+    monkeypatch.setattr(cli, "extract_guarded", broken)
     out = tmp_path / "c.csv"
     assert main(["extract", str(DATA / "reports"), "--out", str(out)]) == 2
     assert not out.exists() and os.listdir(tmp_path) == []

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.errors import ToolkitError
+from toolkit.extract.batch import extract_guarded
 from toolkit.ledger import LEDGER_COLUMNS, add_files, read_batch, reject_loaded, summary
 from toolkit.provenance import check_provenance
 from toolkit.reports import MAX_BYTES
@@ -105,37 +106,6 @@ def _read_table(path: str) -> pd.DataFrame:
     return read_events(path) if "action" in header.split(",") else read_claims(path)
 
 
-def _extract_all(reports: pd.DataFrame, events: bool):
-    """(claims, claim rejects, events or None) of every report."""
-    from toolkit.extract.claims import extract_claims
-    from toolkit.extract.events import extract_events
-
-    claims, claim_rejects = extract_claims(reports, with_rejects=True)
-    return claims, claim_rejects, (extract_events(reports) if events else None)
-
-
-def _extract_guarded(reports: pd.DataFrame, events: bool):
-    """`_extract_all`, but a report the extractor fails on is set aside, not the batch.
-
-    Returns (claims, claim rejects, events, failures) where failures maps the path of
-    each report the extractor raised on to the error. The batch is extracted in one go;
-    only when that raises is each report tried alone, to find the culprits.
-    """
-    try:
-        return (*_extract_all(reports, events), {})
-    except Exception:  # an extractor bug must not sink the whole batch
-        pass
-    failures = {}
-    for i in range(len(reports)):
-        one = reports.iloc[[i]]
-        try:
-            _extract_all(one, events)
-        except Exception as exc:
-            failures[one["path"].iloc[0]] = f"{type(exc).__name__}: {exc}"
-    rest = reports[~reports["path"].isin(failures)]
-    return (*_extract_all(rest, events), failures)
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
     if args.engine != "inprocess":
         return _extract_partitioned(args)
@@ -143,7 +113,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     reports, ledger = batch.reports, batch.ledger
     for r in batch.rejects.itertuples():
         print(f"rejected: {r.path}: {r.reason}", file=sys.stderr)
-    claims, claim_rejects, events, failures = _extract_guarded(reports, bool(args.events))
+    claims, claim_rejects, events, failures = extract_guarded(reports, bool(args.events))
     for path, error in failures.items():
         reason = f"extraction failed ({error}); this is an extractor bug, please report it"
         print(f"rejected: {path}: {reason}", file=sys.stderr)

@@ -36,6 +36,7 @@ import pandas as pd
 import pyarrow as arrow
 
 from toolkit.errors import LedgerError, ToolkitError
+from toolkit.extract.batch import extract_guarded
 from toolkit.reports import MAX_BYTES, iter_report_paths
 from toolkit.tables import CLAIM_COLUMNS, EVENT_COLUMNS
 
@@ -217,36 +218,6 @@ def process_partition(
         report_ids=ledger["report_id"].tolist(),
         reasons=_reasons(ledger),
     )
-
-
-def extract_guarded(reports: pd.DataFrame, events: bool = True):
-    """(claims, claim rejects, events or None, failures) of a `Reports` frame.
-
-    A report the extractor raises on is set aside, not the partition: failures maps
-    its path to the error. The reports are extracted in one go; only when that raises
-    is each report tried alone, to find the culprits (as `toolkit extract` does).
-    """
-    try:
-        return (*_extract_all(reports, events), {})
-    except Exception:  # an extractor bug must not sink the whole partition
-        pass
-    failures = {}
-    for i in range(len(reports)):
-        one = reports.iloc[[i]]
-        try:
-            _extract_all(one, events)
-        except Exception as exc:
-            failures[one["path"].iloc[0]] = f"{type(exc).__name__}: {exc}"
-    rest = reports[~reports["path"].isin(failures)]
-    return (*_extract_all(rest, events), failures)
-
-
-def _extract_all(reports: pd.DataFrame, events: bool):
-    from toolkit.extract.claims import extract_claims
-    from toolkit.extract.events import extract_events
-
-    claims, claim_rejects = extract_claims(reports, with_rejects=True)
-    return claims, claim_rejects, (extract_events(reports) if events else None)
 
 
 def write_part(frame: pd.DataFrame, table: str, path: Path) -> Path:

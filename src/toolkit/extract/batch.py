@@ -1,0 +1,36 @@
+"""Extract a batch of reports so that one report the extractor fails on cannot sink the rest."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from toolkit.extract.claims import extract_claims
+from toolkit.extract.events import extract_events
+
+
+def extract_all(reports: pd.DataFrame, events: bool = True):
+    """(claims, claim rejects, events or None) of a `Reports` frame."""
+    claims, claim_rejects = extract_claims(reports, with_rejects=True)
+    return claims, claim_rejects, (extract_events(reports) if events else None)
+
+
+def extract_guarded(reports: pd.DataFrame, events: bool = True):
+    """(claims, claim rejects, events or None, failures) of a `Reports` frame.
+
+    A report the extractor raises on is set aside, not the batch: failures maps its path
+    to the error. The reports are extracted in one go; only when that raises is each
+    report tried alone, to find the culprits.
+    """
+    try:
+        return (*extract_all(reports, events), {})
+    except Exception:  # an extractor bug must not sink the whole batch
+        pass
+    failures = {}
+    for i in range(len(reports)):
+        one = reports.iloc[[i]]
+        try:
+            extract_all(one, events)
+        except Exception as exc:
+            failures[one["path"].iloc[0]] = f"{type(exc).__name__}: {exc}"
+    rest = reports[~reports["path"].isin(failures)]
+    return (*extract_all(rest, events), failures)
