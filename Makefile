@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # the external FA-KES corpus (CC BY 4.0, Zenodo record 2607278), used when present
-FAKES := ../shared/corpora/fakes/FA-KES-Dataset.csv
+FAKES := $(abspath ../shared/corpora/fakes/FA-KES-Dataset.csv)
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
 .PHONY: report test lab lint format bench bench-scale clean
