@@ -2,8 +2,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
-
 from support import DATA, SHARED
+
 from toolkit.errors import ReportError, ReportWarning
 from toolkit.reports import parse_dateline, read_report, read_reports
 from toolkit.schemas import Reports
@@ -92,14 +92,19 @@ def test_front_matter_disagreeing_with_dateline_warns(write_report):
 @pytest.mark.parametrize(
     "text, reason",
     [
-        (GOOD.replace("2016-12-01T21:00:00Z", "2016-13-01"), "published '2016-13-01' is not a date"),
+        (
+            GOOD.replace("2016-12-01T21:00:00Z", "2016-13-01"),
+            "published '2016-13-01' is not a date",
+        ),
         (GOOD.replace("2016-12-01T21:00:00Z", "1850-01-01"), "before 1900"),
         (GOOD.replace("2016-12-01T21:00:00Z", "2999-01-01"), "in the future"),
         ("---\ntitle: T\noutlet: AFP\npublished: 2016-12-01\nBody\n", "not closed"),
         ("---\n- a\n- b\n---\nBody\n", "not a mapping"),
         ("---\ntitle: [unclosed\n---\nBody\n", "invalid YAML"),
-        ("---\ntitle: !!python/object:os.system x\noutlet: A\npublished: 2016-12-01\n---\nB\n",
-         "invalid YAML"),
+        (
+            "---\ntitle: !!python/object:os.system x\noutlet: A\npublished: 2016-12-01\n---\nB\n",
+            "invalid YAML",
+        ),
         ("---\ntitle: T\npublished: 2016-12-01\n---\nBody\n", "missing required key(s) outlet"),
         (GOOD.replace("id: r1", "id: ../escape"), "not a safe file name"),
         ("", "empty file"),
@@ -147,7 +152,8 @@ def test_collect_keeps_good_reports_and_lists_rejects(write_report, tmp_path):
     write_report("notes.csv", "ignored,not a report\n")
     frame, rejects = read_reports(tmp_path, errors="collect")
     assert list(frame["report_id"]) == ["r1"]
-    reasons = dict(zip(rejects["path"].map(lambda p: p.rsplit("/", 1)[-1]), rejects["reason"]))
+    names = rejects["path"].map(lambda p: p.rsplit("/", 1)[-1])
+    reasons = dict(zip(names, rejects["reason"], strict=True))
     assert "duplicate id 'r1'" in reasons["good.txt"] or "duplicate id 'r1'" in reasons["dup.txt"]
     assert reasons["empty.txt"] == "empty file"
     assert len(frame) + len(rejects) == 3
