@@ -16,7 +16,12 @@ from pandera.typing import Series
 
 from toolkit import vocab
 from toolkit.reference import data_dir
-from toolkit.schemas import bounds_consistent, units_match, values_plausible
+from toolkit.schemas import (
+    bounds_consistent,
+    periods_ordered,
+    units_match,
+    values_plausible,
+)
 
 SECTIONS = ("A", "B", "C", "D", "E", "F")
 FLOW_OR_STOCK = ("flow", "stock")
@@ -67,8 +72,7 @@ class ReferenceFigures(pa.DataFrameModel):
 
     @pa.dataframe_check(error="period_start must not be after period_end")
     def period_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        start, end = df["period_start"], df["period_end"]
-        return start.isna() | (end.notna() & (start <= end))
+        return periods_ordered(df)
 
     @pa.dataframe_check(error="a stock is as of one day: period_start equals period_end")
     def stock_is_one_day(cls, df: pd.DataFrame) -> Series[bool]:

@@ -73,8 +73,7 @@ class Claims(pa.DataFrameModel):
 
     @pa.dataframe_check(error="period_start must not be after period_end")
     def period_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        start, end = df["period_start"], df["period_end"]
-        return start.isna() | (end.notna() & (start <= end))
+        return periods_ordered(df)
 
     @pa.dataframe_check(error="span_start must be before span_end")
     def span_ordered(cls, df: pd.DataFrame) -> Series[bool]:
@@ -176,6 +175,12 @@ def values_plausible(df: pd.DataFrame) -> pd.Series:
     for col in ("value", "value_low", "value_high"):
         ok &= df[col].isna() | (df[col] <= limit)
     return ok
+
+
+def periods_ordered(df: pd.DataFrame) -> pd.Series:
+    """True where period_start is missing or not after a known period_end."""
+    start, end = df["period_start"], df["period_end"]
+    return start.isna() | (end.notna() & (start <= end))
 
 
 def bounds_consistent(df: pd.DataFrame) -> pd.Series:
