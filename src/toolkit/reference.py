@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import regex
 
+from toolkit.alternation import lowered, words_pattern
 from toolkit.schemas import Actors, Places, Sources
 
 
@@ -45,22 +46,22 @@ def actors() -> pd.DataFrame:
 
 _WORD = re.compile(r"\w+")
 # what may stand between two words of one alias: "al-Bab", "U.N.", "Syria's", "Rights (SOHR)"
-_JOINER = re.compile(r"[\s\-'’.()]{1,3}")
+_JOINER = r"[\s\-'’.()]{1,3}"
 
 
 @dataclass(frozen=True, eq=False)
 class AliasIndex:
     """Finds canonical names by their aliases in text, longest alias first.
 
-    Aliases are matched word by word through a dictionary rather than one large regular
-    expression, so a report is scanned once whatever the size of the registry. Short
+    All aliases are compiled into one prefix-tree expression run over the lower-cased
+    report, so a report is scanned once whatever the size of the registry. Short
     all-capital aliases (IS, UN, WHO) match only in capitals: "is" is not IS.
     """
 
     canonical: dict[str, str]
     words: dict[tuple[str, ...], str]
     acronyms: frozenset[str]
-    prefixes: frozenset[tuple[str, ...]]
+    pattern: re.Pattern
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> AliasIndex:
@@ -75,8 +76,8 @@ class AliasIndex:
                     key = tuple(w.lower() for w in _WORD.findall(alias))
                     if key:
                         words.setdefault(key, name)
-        prefixes = frozenset(k[:n] for k in words for n in range(1, len(k) + 1))
-        return cls(canonical, words, acronyms, prefixes)
+        pattern = re.compile(words_pattern((" ".join(k) for k in words), _JOINER))
+        return cls(canonical, words, acronyms, pattern)
 
     def find(self, text: str, pos: int = 0, endpos: int | None = None):
         """Yield (start, end, canonical name) for every alias in text[pos:endpos]."""
@@ -89,57 +90,18 @@ class AliasIndex:
 
     def scan(self, text: str) -> list[tuple[int, int, str]]:
         """Every alias in text, leftmost-longest and non-overlapping."""
-        tokens = _tokens(text)
-        firsts = self.prefixes
         out: list[tuple[int, int, str]] = []
-        i = 0
-        while i < len(tokens):
-            if (tokens[i][2],) not in firsts:  # most words start no alias
-                i += 1
-                continue
-            hit = self._match_at(text, tokens, i)
-            if hit is None:
-                i += 1
-                continue
-            n, name = hit
-            out.append((tokens[i][0], tokens[i + n - 1][1], name))
-            i += n
+        for m in self.pattern.finditer(lowered(text)):
+            key = tuple(_WORD.findall(m.group()))
+            acronym = len(key) == 1 and key[0].upper() in self.acronyms
+            if acronym and text[m.start() : m.end()] != key[0].upper():
+                continue  # "is" is not IS
+            out.append((m.start(), m.end(), self.words[key]))
         return out
-
-    def _match_at(self, text: str, tokens, i: int) -> tuple[int, str] | None:
-        # grow the run of words while it is the start of some alias and the words are joined
-        # only by short joiners; then take the longest run that is a whole alias
-        best = None
-        key: tuple[str, ...] = ()
-        j = i
-        while j < len(tokens):
-            if j > i and not _JOINER.fullmatch(text, tokens[j - 1][1], tokens[j][0]):
-                break
-            key = (*key, tokens[j][2])
-            if key not in self.prefixes:
-                break
-            name = self.words.get(key)
-            if name is not None and not self._wrong_case(text, tokens[i], key):
-                best = (len(key), name)
-            j += 1
-        return best
-
-    def _wrong_case(self, text: str, token, key: tuple[str, ...]) -> bool:
-        return (
-            len(key) == 1
-            and key[0].upper() in self.acronyms
-            and text[token[0] : token[1]] != key[0].upper()
-        )
 
     def lookup(self, name: str) -> str | None:
         """Canonical name for an exact alias, or None."""
         return self.canonical.get(_norm(name))
-
-
-@lru_cache(maxsize=4)
-def _tokens(text: str) -> list[tuple[int, int, str]]:
-    # the three indexes (places, sources, actors) read the same words of a report
-    return [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
 
 
 @lru_cache(maxsize=16)

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import pandas as pd
 
-from toolkit.extract.claims import extract_claims
-from toolkit.extract.events import extract_events
+from toolkit.extract import claims as claims_module
+from toolkit.extract import events as events_module
 
 
 def extract_all(reports: pd.DataFrame, events: bool = True):
-    """(claims, claim rejects, events or None) of a `Reports` frame."""
-    claims, claim_rejects = extract_claims(reports, with_rejects=True)
-    return claims, claim_rejects, (extract_events(reports) if events else None)
+    """(claims, claim rejects, events or None) of a `Reports` frame.
+
+    One pass over the reports: the claims and the events of a report are read from the
+    same prepared context (sentences, places, sources) while it is at hand.
+    """
+    claim_rows: list[dict] = []
+    event_rows: list[dict] = []
+    for report in reports.itertuples(index=False):
+        claim_rows += claims_module.report_claims(report)
+        if events:
+            event_rows += events_module.report_events(report)
+    claims, claim_rejects = claims_module.claims_table(claim_rows)
+    return claims, claim_rejects, (events_module.events_table(event_rows) if events else None)
 
 
 def extract_guarded(reports: pd.DataFrame, events: bool = True):

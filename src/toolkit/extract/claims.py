@@ -35,8 +35,7 @@ def extract_claims(
     true and announced by a warning otherwise.
     """
     rows = [row for report in reports.itertuples(index=False) for row in report_claims(report)]
-    frame = coerce_claims(pd.DataFrame(rows, columns=CLAIM_COLUMNS))
-    claims, rejects = split_valid(frame, Claims)
+    claims, rejects = claims_table(rows)
     if len(rejects) and not with_rejects:
         warnings.warn(
             f"{len(rejects)} extracted claim(s) broke a schema rule and were set aside: "
@@ -47,9 +46,14 @@ def extract_claims(
     return (claims, rejects) if with_rejects else claims
 
 
+def claims_table(rows: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(claims valid under `Claims`, rejects with the rule each broke) from extracted rows."""
+    return split_valid(coerce_claims(pd.DataFrame(rows, columns=CLAIM_COLUMNS)), Claims)
+
+
 def report_claims(report) -> list[dict]:
     """Claims of one report (a row of a `Reports` frame)."""
-    ctx = ReportContext.from_row(report)
+    ctx = ReportContext.of(report)
     rows: list[dict] = []
     last_claimant: str | None = None
     last_location: str | None = None

@@ -76,6 +76,11 @@ class ReportContext:
         ctx.section_city = _sections(body, ctx.sentences)
         return ctx
 
+    @classmethod
+    def of(cls, report) -> ReportContext:
+        """The context of a report row, built once when claims and then events ask for it."""
+        return _context_of(report)
+
     def city_at(self, pos: int) -> str | None:
         """The city of the section holding `pos` (round-ups), else the report's main city."""
         city = None
@@ -83,6 +88,22 @@ class ReportContext:
             if start <= pos:
                 city = name
         return city or self.main_city
+
+
+class _Memo:
+    """A one-report memo: claims and events of the same report share its context."""
+
+    key: tuple | None = None
+    value: ReportContext | None = None
+
+
+def _context_of(report) -> ReportContext:
+    # as text, so that missing values (NaT, NA) compare without raising
+    key = tuple(str(x) for x in (report.report_id, report.published, report.via, report.outlet))
+    key += (report.body,)
+    if _Memo.key != key:
+        _Memo.key, _Memo.value = key, ReportContext.from_row(report)
+    return _Memo.value
 
 
 def _main_city(body: str) -> str | None:

@@ -74,13 +74,17 @@ def _cued_sentences(ctx: ReportContext, cue: regex.Pattern) -> set[int]:
 
 def extract_events(reports: pd.DataFrame) -> pd.DataFrame:
     """Control events of every report in a `Reports` frame, valid under `ControlEvents`."""
-    rows = [r for rep in reports.itertuples(index=False) for r in report_events(rep)]
+    return events_table([r for rep in reports.itertuples(index=False) for r in report_events(rep)])
+
+
+def events_table(rows: list[dict]) -> pd.DataFrame:
+    """The frame of extracted event rows, valid under `ControlEvents`."""
     return ControlEvents.validate(coerce_events(pd.DataFrame(rows, columns=EVENT_COLUMNS)))
 
 
 def report_events(report) -> list[dict]:
     """Control events of one report (a row of a `Reports` frame)."""
-    ctx = ReportContext.from_row(report)
+    ctx = ReportContext.of(report)
     pats = _patterns()
     rows: list[dict] = []
     last_district: str | None = None

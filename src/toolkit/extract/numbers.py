@@ -7,11 +7,13 @@ Unit words that follow (percent, kilometres) are read here too; what is counted
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
 import regex
 
+from toolkit.alternation import alternation, lowered, words_pattern
 from toolkit.lexicons import load
 
 _SEPARATORS = regex.compile(r"[\s-]+")
@@ -36,49 +38,46 @@ class Amount:
         return self.kind == "range"
 
 
-def _alt(words) -> str:
-    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @cache
-def _patterns() -> dict[str, regex.Pattern]:
+def _patterns() -> dict[str, re.Pattern]:
+    # lower-case patterns, matched against `lowered` text (see toolkit.alternation)
     lex = load("numbers")
-    small = list(lex["units"]) + list(lex["tens"])
-    small = [w for w in small if w != "a"]
-    word = rf"(?:(?:{_alt(lex['tens'])})(?:[- ](?:{_alt(small)}))?|{_alt(small)})"
-    mult = _alt(lex["multipliers"])
+    small = [w for w in (*lex["units"], *lex["tens"]) if w != "a"]
+    tens, small = alternation(lex["tens"]), alternation(small)
+    word = rf"(?:(?:{tens})(?:[- ](?:{small}))?|{small})"
+    mult = alternation(lex["multipliers"])
     # "two hundred", "three thousand", "twenty-five thousand", "a hundred"
     word_number = rf"(?:{word}|a)(?:[ -](?:{mult}))+|{word}"
     digits = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
     number = rf"(?:(?:{digits})(?:[ -](?:{mult}))*|(?:{word_number}))"
-    pct = _alt(lex["percent_words"])
-    km = _alt(lex["km_words"] + lex["mile_words"])
+    pct = alternation(lex["percent_words"])
+    km = alternation(lex["km_words"] + lex["mile_words"])
     joiners = r"\s*(?:-|–|to)\s*"
     return {
-        "range": regex.compile(
+        "range": re.compile(
             rf"(?<![\w.,])(?:between\s+)?(?P<a>{number})(?:\s*(?P<ua>{pct}))?"
-            rf"(?:{joiners}|\s+and\s+(?=(?:{number})))(?P<b>{number})(?![\w,])",
-            regex.I,
+            rf"(?:{joiners}|\s+and\s+(?=(?:{number})))(?P<b>{number})(?![\w,])"
         ),
-        "number": regex.compile(rf"(?<![\w.,])(?P<a>{number})(?![\w])", regex.I),
-        "unit": regex.compile(rf"\s?(?:(?P<pct>{pct})|(?P<km>{km}))(?!\w)", regex.I),
-        "vague": regex.compile(rf"(?<!\w)(?:{_alt(lex['vague'])})(?!\w)", regex.I),
-        "fraction": regex.compile(rf"(?<!\w)(?:{_alt(lex['fractions'])})(?=\s+of\b|\s*$)", regex.I),
-        "dozen": regex.compile(r"(?<!\w)(?:a|one|two|three|half a)\s+dozen(?!\w)", regex.I),
+        "number": re.compile(rf"(?<![\w.,])(?P<a>{number})(?!\w)"),
+        "unit": re.compile(rf"\s?(?:(?P<pct>{pct})|(?P<km>{km}))(?!\w)"),
+        "vague": re.compile(words_pattern(lex["vague"])),
+        "fraction": re.compile(rf"(?<!\w)(?:{alternation(lex['fractions'])})(?=\s+of\b|\s*$)"),
+        "dozen": re.compile(r"(?<!\w)(?:a|one|two|three|half a)\s+dozen(?!\w)"),
     }
 
 
 @cache
-def _trigger() -> regex.Pattern:
+def _trigger() -> re.Pattern:
     lex = load("numbers")
     words = [w for w in (*lex["units"], *lex["tens"], *lex["multipliers"]) if w != "a"]
     words += [*lex["vague"], *lex["fractions"], "dozen"]
-    return regex.compile(rf"[0-9]|(?<!\w)(?:{_alt(words)})(?!\w)", regex.I)
+    return re.compile(rf"[0-9]|{words_pattern(words)}")
 
 
 def may_hold_amount(text: str, pos: int = 0, endpos: int | None = None) -> bool:
     """A cheap test that text[pos:endpos] could hold an amount, to skip sentences quickly."""
-    return _trigger().search(text, pos, len(text) if endpos is None else endpos) is not None
+    end = len(text) if endpos is None else endpos
+    return _trigger().search(lowered(text), pos, end) is not None
 
 
 def parse_number(text: str) -> float | None:
@@ -123,6 +122,7 @@ def find_amounts(text: str) -> list[Amount]:
     """All amounts in `text`, left to right, without overlaps (ranges and vague first)."""
     pats = _patterns()
     lex = load("numbers")
+    text = lowered(text)  # the patterns are lower case; spans are the same in both
     found: list[Amount] = []
     taken: list[tuple[int, int]] = []
 
@@ -145,7 +145,7 @@ def find_amounts(text: str) -> list[Amount]:
         add(Amount(m.start(), end, None, lo, hi, "range", unit))
     for m in pats["vague"].finditer(text):
         if free(m.start(), m.end()):
-            lo, hi = lex["vague"][m.group(0).lower()]
+            lo, hi = lex["vague"][_phrase(m.group(0))]
             add(Amount(m.start(), m.end(), None, float(lo), float(hi), "vague"))
     for m in pats["dozen"].finditer(text):
         if free(m.start(), m.end()):
@@ -159,7 +159,7 @@ def find_amounts(text: str) -> list[Amount]:
                 Amount(
                     m.start(),
                     m.end(),
-                    float(lex["fractions"][m.group(0).lower()]),
+                    float(lex["fractions"][_phrase(m.group(0))]),
                     kind="fraction",
                     unit="percent",
                 )
@@ -174,6 +174,11 @@ def find_amounts(text: str) -> list[Amount]:
         unit, end = _unit_after(text, m.end())
         add(Amount(m.start(), end, value, kind="number", unit=unit))
     return sorted(found, key=lambda a: a.start)
+
+
+def _phrase(words: str) -> str:
+    """A matched list entry as the list spells it: "tens of\nthousands" is "tens of thousands"."""
+    return " ".join(words.split())
 
 
 def _counted_after(text: str, end: int) -> bool:

@@ -9,12 +9,12 @@ publication day is unknown.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-import regex
-
+from toolkit.alternation import alternation, lowered, words_pattern
 from toolkit.extract.numbers import parse_number
 from toolkit.lexicons import load
 
@@ -30,63 +30,64 @@ class TimeMention:
     kind: str  # day, said (the day a statement was made), since, span, month, recent
 
 
-def _alt(words) -> str:
-    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+@cache
+def _patterns() -> dict[str, re.Pattern]:
+    # lower-case patterns, matched against `lowered` text (see toolkit.alternation)
+    lex = load("periods")
+    wd = alternation(lex["weekdays"])
+    month = alternation(lex["months"] + lex["month_abbreviations"])
+    part = alternation(lex["month_parts"])
+    unit = alternation(lex["span_units"])
+    count = r"(?:[0-9]+|[a-z]+(?:-[a-z]+)?)"
+    return {
+        "since_date": re.compile(
+            rf"\bsince\b(?:(?!\bsince\b)[^.;]){{0,60}}?\b(?:on\s+)?(?P<month>{month})\.?\s+"
+            rf"(?P<day>[0-9]{{1,2}})(?![0-9])(?:,?\s+(?P<year>(?:19|20)[0-9][0-9]))?"
+        ),
+        "since_day_month": re.compile(
+            rf"\bsince\b[^.;]{{0,60}}?\b(?P<day>[0-9]{{1,2}})\s+(?P<month>{month})\b"
+        ),
+        "since_part": re.compile(
+            rf"\bsince\s+(?:the\s+)?(?P<part>{part})[\s-]+(?:of\s+)?(?P<month>{month})\b"
+        ),
+        "since_month": re.compile(
+            rf"\bsince\s+(?:early\s+)?(?P<month>{month})(?:\s+(?P<year>(?:19|20)[0-9][0-9]))?\b(?!\s+[0-9])"
+        ),
+        "began_in": re.compile(
+            rf"\b(?:began|begun|started|erupted|flared\s+up|broke\s+out)\s+in\s+"
+            rf"(?P<month>{month})\s+(?P<year>(?:19|20)[0-9][0-9])\b"
+        ),
+        "since_weekday": re.compile(rf"\bsince\s+(?:last\s+)?(?P<wd>{wd})\b"),
+        "span": re.compile(
+            rf"\b(?:{alternation(lex['span_lead'])})\s+(?P<n>{count})\s+(?P<unit>{unit})\b"
+        ),
+        "past_unit": re.compile(r"\b(?:in|over|during) the (?:past|last) (?P<unit>day|week)\b"),
+        "last_month": re.compile(r"\blast\s+month\b"),
+        "month_part": re.compile(
+            rf"\b(?:in\s+)?(?P<part>{part})[\s-]+(?:of\s+)?(?P<month>{month})\b"
+        ),
+        "date": re.compile(
+            rf"\b(?:on\s+)?(?P<month>{month})\.?\s+(?P<day>[0-9]{{1,2}})(?![0-9])"
+            rf"(?:,?\s+(?P<year>(?:19|20)[0-9][0-9]))?"
+        ),
+        "weekday": re.compile(rf"\b(?:on\s+|early\s+|late\s+|last\s+)?(?P<wd>{wd})\b"),
+        "said": re.compile(
+            r"\b(?:said|says|announced|reported|told\s+\w+|stated|added)\s*(?:on\s+)?$"
+        ),
+        "yesterday": re.compile(r"\byesterday\b"),
+        "today": re.compile(r"\b(?:today|tonight|this morning)\b"),
+        "recent": re.compile(rf"\b(?:{alternation(lex['recent'])})\b"),
+    }
 
 
 @cache
-def _patterns() -> dict[str, regex.Pattern]:
+def _trigger() -> re.Pattern:
+    # a word every time pattern needs: sentences without one are skipped
     lex = load("periods")
-    wd = _alt(lex["weekdays"])
-    month = _alt(lex["months"] + lex["month_abbreviations"])
-    part = _alt(lex["month_parts"])
-    unit = _alt(lex["span_units"])
-    count = r"(?:[0-9]+|[a-z]+(?:-[a-z]+)?)"
-    return {
-        "since_date": regex.compile(
-            rf"\bsince\b(?:(?!\bsince\b)[^.;]){{0,60}}?\b(?:on\s+)?(?P<month>{month})\.?\s+"
-            rf"(?P<day>[0-9]{{1,2}})(?![0-9])(?:,?\s+(?P<year>(?:19|20)[0-9][0-9]))?",
-            regex.I,
-        ),
-        "since_day_month": regex.compile(
-            rf"\bsince\b[^.;]{{0,60}}?\b(?P<day>[0-9]{{1,2}})\s+(?P<month>{month})\b", regex.I
-        ),
-        "since_part": regex.compile(
-            rf"\bsince\s+(?:the\s+)?(?P<part>{part})[\s-]+(?:of\s+)?(?P<month>{month})\b", regex.I
-        ),
-        "since_month": regex.compile(
-            rf"\bsince\s+(?:early\s+)?(?P<month>{month})(?:\s+(?P<year>(?:19|20)[0-9][0-9]))?\b(?!\s+[0-9])",
-            regex.I,
-        ),
-        "began_in": regex.compile(
-            rf"\b(?:began|begun|started|erupted|flared\s+up|broke\s+out)\s+in\s+"
-            rf"(?P<month>{month})\s+(?P<year>(?:19|20)[0-9][0-9])\b",
-            regex.I,
-        ),
-        "since_weekday": regex.compile(rf"\bsince\s+(?:last\s+)?(?P<wd>{wd})\b", regex.I),
-        "span": regex.compile(
-            rf"\b(?:{_alt(lex['span_lead'])})\s+(?P<n>{count})\s+(?P<unit>{unit})\b", regex.I
-        ),
-        "past_unit": regex.compile(
-            r"\b(?:in|over|during) the (?:past|last) (?P<unit>day|week)\b", regex.I
-        ),
-        "last_month": regex.compile(r"\blast\s+month\b", regex.I),
-        "month_part": regex.compile(
-            rf"\b(?:in\s+)?(?P<part>{part})[\s-]+(?:of\s+)?(?P<month>{month})\b", regex.I
-        ),
-        "date": regex.compile(
-            rf"\b(?:on\s+)?(?P<month>{month})\.?\s+(?P<day>[0-9]{{1,2}})(?![0-9])"
-            rf"(?:,?\s+(?P<year>(?:19|20)[0-9][0-9]))?",
-            regex.I,
-        ),
-        "weekday": regex.compile(rf"\b(?:on\s+|early\s+|late\s+|last\s+)?(?P<wd>{wd})\b", regex.I),
-        "said": regex.compile(
-            r"\b(?:said|says|announced|reported|told\s+\w+|stated|added)\s*(?:on\s+)?$", regex.I
-        ),
-        "yesterday": regex.compile(r"\byesterday\b", regex.I),
-        "today": regex.compile(r"\b(?:today|tonight|this morning)\b", regex.I),
-        "recent": regex.compile(rf"\b(?:{_alt(lex['recent'])})\b", regex.I),
-    }
+    words = [*lex["weekdays"], *lex["months"], *lex["month_abbreviations"], *lex["month_parts"]]
+    words += [*lex["span_units"], *lex["recent"], "since", "month", "yesterday", "today"]
+    words += ["tonight", "this morning"]
+    return re.compile(words_pattern(words))
 
 
 def _month_number(name: str) -> int:
@@ -121,6 +122,9 @@ def find_times(sentence: str, published: date | None, offset: int = 0) -> list[T
     """Time expressions in `sentence` with their resolved periods (offsets shifted by offset)."""
     if published is None:
         return []
+    sentence = lowered(sentence)  # the patterns are lower case; spans are the same in both
+    if not _trigger().search(sentence):
+        return []  # most sentences name no time at all
     pats = _patterns()
     lex = load("periods")
     found: list[TimeMention] = []
