@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 _GAP = "\x00"  # stands for the space between two words while the tree is built
+_STEM = "\x01"  # stands for a final "*": the phrase may go on with more letters
 
 
 def alternation(phrases: Iterable[str], joiner: str = r"\s+") -> str:
@@ -21,10 +22,13 @@ def alternation(phrases: Iterable[str], joiner: str = r"\s+") -> str:
 
     Phrases are lower-cased: match against `lowered` text (or compile with IGNORECASE). Any
     run of spaces inside a phrase matches `joiner`, so "tens of  thousands" still matches.
+    A phrase ending in "*" is a stem: "evacuat*" matches "evacuated" and "evacuation".
     """
     tree: dict = {}
     for phrase in phrases:
         key = _GAP.join(phrase.lower().split())
+        if key.endswith("*"):
+            key = key.rstrip("*") + _STEM
         if not key:
             continue
         node = tree
@@ -36,9 +40,12 @@ def alternation(phrases: Iterable[str], joiner: str = r"\s+") -> str:
     return _emit(tree, joiner)
 
 
+_SPECIAL = {_STEM: r"\w*"}
+
+
 def _emit(node: dict, joiner: str) -> str:
     branches = [
-        (joiner if ch == _GAP else re.escape(ch)) + _emit(child, joiner)
+        _SPECIAL.get(ch, joiner if ch == _GAP else re.escape(ch)) + _emit(child, joiner)
         for ch, child in sorted(node.items())
         if ch
     ]

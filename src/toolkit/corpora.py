@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -162,6 +163,7 @@ def _source_of_date(dateline, column_date) -> str | None:
     return "date column" if column_date is not None else None
 
 
+@lru_cache(maxsize=4096)  # a corpus repeats its dates: parse each once
 def _parse_date(value: str | None, date_format: str | None) -> pd.Timestamp | None:
     if not value:
         return None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import regex
 
+from toolkit.alternation import alternation, lowered, words_pattern
 from toolkit.extract.numbers import Amount
 from toolkit.lexicons import load
 
@@ -20,12 +22,9 @@ _MONTH_AFTER = regex.compile(
 _LABEL_BEFORE = regex.compile(r"(?:resolution|no\.|number|unscr|article|phase)\s*$")
 
 
-def _words_pattern(words) -> regex.Pattern:
-    parts = []
-    for w in sorted(words, key=len, reverse=True):
-        esc = regex.escape(w.rstrip("*")).replace(r"\ ", r"\s+")
-        parts.append(esc + (r"\w*" if w.endswith("*") else ""))
-    return regex.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", regex.I)
+def _words_pattern(words) -> re.Pattern:
+    # lower case, matched against `lowered` text (see toolkit.alternation)
+    return re.compile(words_pattern(words))
 
 
 @cache
@@ -35,16 +34,13 @@ def _lex():
     events = {k: _words_pattern(v) for k, v in lex["events"].items()}
     return {
         "nouns": nouns,
-        "noun_pattern": _words_pattern([w for ws in lex["nouns"].values() for w in ws]),
         "combatant_phrases": _words_pattern(lex["combatant_phrases"]),
         "events": events,
         "front": _words_pattern(lex["front"]),
         "geography": _words_pattern(lex["geography"]),
         "control": _words_pattern(lex["control"]),
         "stop": set(lex["stop_words"]),
-        "partitive": regex.compile(
-            rf"\s*(?:{'|'.join(regex.escape(b) for b in lex['partitive'])})\b", regex.I
-        ),
+        "partitive": re.compile(rf"\s*(?:{alternation(lex['partitive'])})\b"),
     }
 
 
@@ -79,7 +75,7 @@ def counted_noun(text: str, end: int) -> tuple[str | None, int]:
 
 
 def noun_before(text: str, start: int) -> str | None:
-    """Class of the nearest counted noun before `start`.
+    """Class of the nearest counted noun before `start` in lower-cased `text`.
 
     For figures whose noun comes first: "the toll for Iraqi forces ... 2,000".
     """
@@ -91,7 +87,9 @@ def noun_before(text: str, start: int) -> str | None:
 
 
 def _nearest_event(text: str, amount: Amount, phrase_end: int) -> str | None:
-    """The event cue that governs the amount: first after its phrase, else nearest before."""
+    """The event cue that governs the amount: first after its phrase, else nearest before.
+
+    `text` is the lower-cased sentence."""
     direct = _direct_cue(text, amount)
     if direct:
         return direct
@@ -138,27 +136,28 @@ def _direct_cue(text: str, amount: Amount) -> str | None:
 def classify(text: str, amount: Amount, previous_noun: str | None) -> Reading | None:
     """Category of `amount` within sentence `text`, or None when it is not a claim."""
     lex = _lex()
+    low = lowered(text)  # the word lists are lower case; spans are the same in both
     if amount.unit == "percent":
         return (
             Reading("territory_share", "percent", None, amount.end)
-            if lex["control"].search(text)
+            if lex["control"].search(low)
             else None
         )
     if amount.unit in ("km", "mile"):
-        before = text[max(0, amount.start - 40) : amount.start]
+        before = low[max(0, amount.start - 40) : amount.start]
         if amount.unit == "mile" and before.rstrip().endswith("("):
             return None  # "25 kilometres (15 miles)": a conversion, not a second figure
-        if lex["geography"].search(before) or not lex["front"].search(text):
+        if lex["geography"].search(before) or not lex["front"].search(low):
             return None
         return Reading("front_distance", "km", None, amount.end)
-    if _is_date_or_label(text, amount) or lex["partitive"].match(text, amount.end):
+    if _is_date_or_label(text, amount) or lex["partitive"].match(low, amount.end):
         return None
     noun, phrase_end = counted_noun(text, amount.end)
     if noun is None:
-        noun = previous_noun or noun_before(text, amount.start)
+        noun = previous_noun or noun_before(low, amount.start)
     if noun == "other_group":
         return None
-    event = _nearest_event(text, amount, phrase_end)
+    event = _nearest_event(low, amount, phrase_end)
     if event is None:
         return None
     unit = "families" if noun == "family" else "people"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,6 +11,7 @@ from functools import cache
 import pandas as pd
 import regex
 
+from toolkit.alternation import lowered, words_pattern
 from toolkit.extract.sentences import split_sentences
 from toolkit.lexicons import load
 from toolkit.reference import actor_index, canonical_source, gazetteer, place_index, source_index
@@ -33,19 +35,14 @@ def _place_kinds() -> dict[str, str]:
 
 
 @cache
-def _attribution() -> regex.Pattern:
-    words = load("attribution")["verbs"]
-    alt = "|".join(
-        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
-    )
-    return regex.compile(rf"(?<!\w)(?:{alt})(?!\w)", regex.I)
+def _attribution() -> re.Pattern:
+    # lower case, matched against `lowered` text (see toolkit.alternation)
+    return re.compile(words_pattern(load("attribution")["verbs"]))
 
 
 @cache
-def _pronoun() -> regex.Pattern:
-    words = load("attribution")["continuations"]
-    alt = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in words)
-    return regex.compile(rf"(?<!\w)(?:{alt})(?!\w)", regex.I)
+def _pronoun() -> re.Pattern:
+    return re.compile(words_pattern(load("attribution")["continuations"]))
 
 
 @dataclass
@@ -153,7 +150,7 @@ def find_actors(ctx: ReportContext, start: int, end: int):
 def sentence_claimant(ctx: ReportContext, start: int, end: int) -> tuple[str | None, bool]:
     """The attributed source of a sentence (None if unattributed) and whether it is a person
     continuation ("He said ...") that should inherit the previous attribution."""
-    text = ctx.body[start:end]
+    text = lowered(ctx.body)[start:end]
     verbs = list(_attribution().finditer(text))
     if not verbs:
         return None, False

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import re
 from functools import cache
 
 import pandas as pd
 import regex
 
+from toolkit.alternation import alternation, lowered
 from toolkit.extract.context import ReportContext, find_actors, find_places, find_sources
 from toolkit.extract.periods import find_times
 from toolkit.lexicons import load
@@ -19,57 +21,48 @@ _WORD = regex.compile(r"[\w-]+")
 _STOP = regex.compile(r"[.;:]")
 
 
-def _alt(words) -> str:
-    return "|".join(
-        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
-    )
-
-
 @cache
 def _patterns() -> dict:
+    # lower-case patterns, matched against `lowered` text (see toolkit.alternation)
     lex = load("events")
     actions = {
-        a: regex.compile(rf"(?<![\w-])(?:{_alt(ws)})(?![\w-])", regex.I)
+        a: re.compile(rf"(?<![\w-])(?:{alternation(ws)})(?![\w-])")
         for a, ws in lex["actions"].items()
     }
     cues = [w for ws in lex["actions"].values() for w in ws]
     cues += [*lex["held_nouns"], *lex["denial"], "held", "controlled"]
     return {
         "actions": actions,
-        "held": regex.compile(
-            rf"(?<!\w)(?P<who>{_alt(lex['held_prefix'])})[-\s](?:held|controlled)\b", regex.I
+        "held": re.compile(
+            rf"(?<!\w)(?P<who>{alternation(lex['held_prefix'])})[-\s](?:held|controlled)\b"
         ),
-        "held_by": regex.compile(
-            r"\b(?:held|controlled)\s+by\s+(?:either\s+)?(?:the\s+)?", regex.I
+        "held_by": re.compile(r"\b(?:held|controlled)\s+by\s+(?:either\s+)?(?:the\s+)?"),
+        "held_noun": re.compile(
+            rf"(?:(?<!\w)(?P<who>{alternation(lex['held_prefix'])})\s+|(?P<owner>[\w-]+(?:\s+group)?)['’]s\s+"
+            rf"(?:de\s+facto\s+)?(?:\w+\s+)?)(?:{alternation(lex['held_nouns'])})\b(?:\s+(?:in|of))?\s+"
         ),
-        "held_noun": regex.compile(
-            rf"(?:(?<!\w)(?P<who>{_alt(lex['held_prefix'])})\s+|(?P<owner>[\w-]+(?:\s+group)?)['’]s\s+"
-            rf"(?:de\s+facto\s+)?(?:\w+\s+)?)(?:{_alt(lex['held_nouns'])})\b(?:\s+(?:in|of))?\s+",
-            regex.I,
-        ),
-        "approach": regex.compile(rf"(?<!\w)(?:{_alt(lex['approach'])})(?!\w)", regex.I),
-        "counted_parts": regex.compile(
+        "approach": re.compile(rf"(?<!\w)(?:{alternation(lex['approach'])})(?!\w)"),
+        "counted_parts": re.compile(
             r"\b(?:\w+)\s+(?:more\s+)?(?:rebel\s+|major\s+|smaller\s+)?"
-            r"(?:districts|neighbou?rhoods|areas|villages|zones?)\b",
-            regex.I,
+            r"(?:districts|neighbou?rhoods|areas|villages|zones?)\b"
         ),
-        "partial": regex.compile(rf"(?:{_alt(lex['partial'])})", regex.I),
-        "aim": regex.compile(rf"(?:{_alt(lex['aim'])})\s+(?:\w+\s+)?$", regex.I),
-        "denial": regex.compile(rf"(?<!\w)(?:{_alt(lex['denial'])})(?!\w)", regex.I),
+        "partial": re.compile(rf"(?:{alternation(lex['partial'])})"),
+        "aim": re.compile(rf"(?:{alternation(lex['aim'])})\s+(?:\w+\s+)?$"),
+        "denial": re.compile(rf"(?<!\w)(?:{alternation(lex['denial'])})(?!\w)"),
         "anaphora": {
-            k: regex.compile(rf"(?<!\w)(?:{_alt(v)})(?!\w)", regex.I)
-            for k, v in lex["anaphora"].items()
+            k: re.compile(rf"(?<!\w)(?:{alternation(v)})(?!\w)") for k, v in lex["anaphora"].items()
         },
         "held_prefix": lex["held_prefix"],
         # any word that can start an event: sentences without one are skipped
-        "cue": regex.compile(rf"(?<!\w)(?:{_alt(cues)})", regex.I),
+        "cue": re.compile(rf"(?<!\w)(?:{alternation(cues)})"),
     }
 
 
-def _cued_sentences(ctx: ReportContext, cue: regex.Pattern) -> set[int]:
+def _cued_sentences(ctx: ReportContext, cue: re.Pattern) -> set[int]:
     """Indexes of the sentences holding an event cue word, found in one pass over the body."""
     starts = [s for s, _ in ctx.sentences]
-    return {bisect.bisect_right(starts, m.start()) - 1 for m in cue.finditer(ctx.body)}
+    body = lowered(ctx.body)
+    return {bisect.bisect_right(starts, m.start()) - 1 for m in cue.finditer(body)}
 
 
 def extract_events(reports: pd.DataFrame) -> pd.DataFrame:
@@ -85,6 +78,7 @@ def events_table(rows: list[dict]) -> pd.DataFrame:
 def report_events(report) -> list[dict]:
     """Control events of one report (a row of a `Reports` frame)."""
     ctx = ReportContext.of(report)
+    body = lowered(ctx.body)  # the patterns are lower case; spans are the same in both
     pats = _patterns()
     rows: list[dict] = []
     last_district: str | None = None
@@ -95,7 +89,7 @@ def report_events(report) -> list[dict]:
                 if _kind(name) == "district":
                     last_district = name
             continue
-        text = ctx.body[s_start:s_end]
+        text = body[s_start:s_end]
         places = find_places(ctx, s_start, s_end)
         places += _anaphora(ctx, s_start, s_end, places, last_district)
         places.sort()
@@ -110,7 +104,7 @@ def report_events(report) -> list[dict]:
             return ctx.default_claimant
 
         # held places: "rebel-held X", "X held by Y"
-        for m in pats["held"].finditer(ctx.body, s_start, s_end):
+        for m in pats["held"].finditer(body, s_start, s_end):
             # an alias may include the cue itself ("the rebel-held east")
             place = next(
                 (
@@ -119,7 +113,7 @@ def report_events(report) -> list[dict]:
                     if p[0] >= m.start()
                     and p[1] > m.end()
                     and p[0] <= m.end() + 50
-                    and not (p[0] > m.end() and regex.search(r"[,;.]", ctx.body[m.end() : p[0]]))
+                    and not (p[0] > m.end() and regex.search(r"[,;.]", body[m.end() : p[0]]))
                 ),
                 None,
             )
@@ -139,10 +133,10 @@ def report_events(report) -> list[dict]:
                     )
                 )
                 used.add((place[2], "holds"))
-        for m in pats["held_by"].finditer(ctx.body, s_start, s_end):
+        for m in pats["held_by"].finditer(body, s_start, s_end):
             holder = _first_after(actors, m.end(), 5)
             if holder is None:
-                word = _WORD.match(ctx.body, m.end())
+                word = _WORD.match(body, m.end())
                 key = word.group(0).lower() if word else ""
                 if key in pats["held_prefix"]:
                     holder = (
@@ -168,7 +162,7 @@ def report_events(report) -> list[dict]:
                     )
                 )
                 used.add((place[2], "holds"))
-        for m in pats["held_noun"].finditer(ctx.body, s_start, s_end):
+        for m in pats["held_noun"].finditer(body, s_start, s_end):
             place = next((p for p in places if m.end() <= p[0] + 12 and p[0] <= m.end() + 15), None)
             if not place or (place[2], "holds") in used:
                 continue
@@ -195,8 +189,8 @@ def report_events(report) -> list[dict]:
                 used.add((place[2], "holds"))
         # changes of hands
         for action, rx in pats["actions"].items():
-            for m in rx.finditer(ctx.body, s_start, s_end):
-                if pats["aim"].search(ctx.body[max(s_start, m.start() - 30) : m.start()]):
+            for m in rx.finditer(body, s_start, s_end):
+                if pats["aim"].search(body[max(s_start, m.start() - 30) : m.start()]):
                     continue
                 place = _first_after(places, m.end(), 90)
                 if place is None and action == "withdrew":
@@ -205,7 +199,7 @@ def report_events(report) -> list[dict]:
                 if place is None:
                     continue
                 else:
-                    between = ctx.body[m.end() : place[0]]
+                    between = body[m.end() : place[0]]
                 if (place[2], action) in used or _STOP.search(between):
                     continue
                 if action == "advanced" and pats["approach"].search(between):
@@ -234,7 +228,7 @@ def report_events(report) -> list[dict]:
                 )
                 used.add((place[2], act))
         # "X denied this": the last asserted capture is denied by X
-        for m in pats["denial"].finditer(ctx.body, s_start, s_end):
+        for m in pats["denial"].finditer(body, s_start, s_end):
             prior = [r for r in rows if r["action"] in ("captured", "advanced")]
             if prior:
                 denied = dict(prior[-1])
@@ -269,6 +263,7 @@ def _row(ctx, place, actor, action, stance, claimant, date, start, end) -> dict:
 
 
 def _attributed(text: str) -> bool:
+    """Whether the lower-cased sentence has an attribution verb ("said", "according to")."""
     from toolkit.extract.context import _attribution
 
     return bool(_attribution().search(text))
@@ -324,7 +319,8 @@ def _kind(name: str) -> str | None:
 def _anaphora(ctx: ReportContext, start: int, end: int, places, last_district):
     """'the district' refers back to the last district named (in this sentence or before)."""
     out = []
-    for m in _patterns()["anaphora"]["district"].finditer(ctx.body, start, end):
+    body = lowered(ctx.body)
+    for m in _patterns()["anaphora"]["district"].finditer(body, start, end):
         before = [p for p in places if p[1] <= m.start() and _kind(p[2]) == "district"]
         name = before[-1][2] if before else last_district
         if name:
