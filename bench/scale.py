@@ -74,7 +74,18 @@ def _maxrss_mb() -> float:
 def _usage() -> tuple[float, float]:
     """(peak resident memory in MB, CPU seconds) of this process so far."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    return _peak_rss_mb(), usage.ru_utime + usage.ru_stime
+
+
+def _peak_rss_mb() -> float:
+    # VmHWM is this program's own peak; ru_maxrss of a spawned process also counts the
+    # parent's memory at the fork that preceded the exec, which would hide any growth
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return _maxrss_mb()
+    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), None)
+    return int(line.split()[1]) / 1024 if line else _maxrss_mb()
 
 
 def _local_run(corpus: str, out: str, partition_size: int) -> tuple[dict, tuple]:

@@ -1,17 +1,25 @@
 """End-to-end throughput (read, extract, validate) on one core, and quantulum3 as the peer.
 
 Run with `make bench`. Uses the seeds and, when $TOOLKIT_FAKES_CSV names it, the FA-KES corpus.
+Then streams replicated corpora of 1x and 8x that size from report files through the
+partitioned engine, each in a fresh process, to show that peak memory does not grow with
+the input.
 """
 
 from __future__ import annotations
 
 import resource
+import shutil
+import tempfile
 import time
+from pathlib import Path
 
 import pandas as pd
+from scale import build_corpus, run_local, templates
 
-from toolkit import extract_claims, extract_events, read_reports
+from toolkit import read_reports
 from toolkit.corpora import fakes_path, read_fakes
+from toolkit.extract.batch import extract_all
 
 
 def _mb(frame: pd.DataFrame) -> float:
@@ -21,8 +29,7 @@ def _mb(frame: pd.DataFrame) -> float:
 def run_toolkit(load) -> tuple[float, float, int]:
     start = time.perf_counter()
     reports = load()
-    claims = extract_claims(reports)
-    extract_events(reports)
+    claims, _, _ = extract_all(reports)  # claims, rejects and events, as `toolkit extract`
     seconds = time.perf_counter() - start
     return _mb(reports), seconds, len(claims)
 
@@ -54,6 +61,26 @@ def main() -> None:
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory {peak:.0f} MB")
+    memory_as_input_grows(len(corpora["FA-KES"]()) if "FA-KES" in corpora else 800)
+
+
+def memory_as_input_grows(n: int, factors: tuple[int, ...] = (1, 8)) -> None:
+    """Peak memory of the streaming engine over n and 8n report files (fresh processes)."""
+    sources = templates()
+    peaks = []
+    for factor in factors:
+        tmp = Path(tempfile.mkdtemp(prefix="toolkit-bench-", dir="/tmp"))
+        try:
+            mb = build_corpus(tmp / "corpus", n * factor, sources)
+            row = run_local(tmp / "corpus", tmp / "out", partition_size=200)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        peaks.append(row["peak_mb"][0])
+        print(
+            f"streamed {n * factor:6,} report files {mb:6.1f} MB: {row['mb_per_s']:5.2f} MB/s "
+            f"(read, extract, validate, write), peak resident memory {peaks[-1]:.0f} MB"
+        )
+    print(f"peak memory at {factors[-1]}x the input: {peaks[-1] / peaks[0]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -62,6 +62,7 @@ class AliasIndex:
     words: dict[tuple[str, ...], str]
     acronyms: frozenset[str]
     pattern: re.Pattern
+    forms: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> AliasIndex:
@@ -92,12 +93,21 @@ class AliasIndex:
         """Every alias in text, leftmost-longest and non-overlapping."""
         out: list[tuple[int, int, str]] = []
         for m in self.pattern.finditer(lowered(text)):
-            key = tuple(_WORD.findall(m.group()))
-            acronym = len(key) == 1 and key[0].upper() in self.acronyms
-            if acronym and text[m.start() : m.end()] != key[0].upper():
+            name, acronym = self._surface(m.group())
+            if acronym is not None and text[m.start() : m.end()] != acronym:
                 continue  # "is" is not IS
-            out.append((m.start(), m.end(), self.words[key]))
+            out.append((m.start(), m.end(), name))
         return out
+
+    def _surface(self, matched: str) -> tuple[str, str | None]:
+        # (canonical name, the capitals an acronym must be written in) of a matched form;
+        # a corpus repeats the same few forms, so each is worked out once
+        known = self.forms.get(matched)
+        if known is None:
+            key = tuple(_WORD.findall(matched))
+            acronym = key[0].upper() if len(key) == 1 and key[0].upper() in self.acronyms else None
+            known = self.forms[matched] = (self.words[key], acronym)
+        return known
 
     def lookup(self, name: str) -> str | None:
         """Canonical name for an exact alias, or None."""

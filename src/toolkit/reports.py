@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -57,6 +58,16 @@ _NoDatesLoader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+# libyaml's parser, when installed, reads front matter ten times faster; on any error the
+# pure-Python loader reads it again, so the message a user sees is always the same
+_FastLoader = _NoDatesLoader
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """`_NoDatesLoader` on libyaml's parser."""
+
+    _FastLoader.yaml_implicit_resolvers = _NoDatesLoader.yaml_implicit_resolvers
 
 
 def iter_report_paths(paths: str | Path | Iterable[str | Path]) -> Iterator[Path]:
@@ -194,29 +205,37 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
     return f"front matter: invalid YAML{where}: {problem}"
 
 
-_LINE_SPLIT = regex.compile(r"(?<=\r\n|\n|\r(?!\n))")
+# lines end at CRLF, LF or CR only (not at the other breaks str.splitlines knows)
+_LINE_END = re.compile(r"\r\n|\n|\r")
+
+
+def _lines(text: str):
+    """(start, end without its line break, end with it) of each line, read lazily."""
+    pos = 0
+    for m in _LINE_END.finditer(text):
+        yield pos, m.start(), m.end()
+        pos = m.end()
+    if pos < len(text):
+        yield pos, len(text), len(text)
 
 
 def _split_front_matter(path: Path, text: str) -> tuple[dict | None, str]:
-    # lines end at CRLF, LF or CR only (not at the other breaks str.splitlines knows)
-    lines = [line for line in _LINE_SPLIT.split(text) if line]
-    if not lines or lines[0].rstrip("\r\n") != "---":
+    lines = _lines(text)  # only the front matter's lines are read, never the body's
+    first = next(lines, None)
+    if first is None or text[first[0] : first[1]] != "---":
         return None, text
-    for i, line in enumerate(lines[1:], start=1):
-        if line.rstrip("\r\n") == "---":
-            block = "".join(lines[1:i])
-            body = "".join(lines[i + 1 :])
+    for start, end, after in lines:
+        if text[start:end] == "---":
+            block, body = text[first[2] : start], text[after:]
             break
     else:
         raise ReportError(
             path, "front matter: not closed (opened by '---' on line 1, no closing '---' line)"
         )
     try:
-        meta = yaml.load(block, Loader=_NoDatesLoader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.YAMLError as exc:
-        raise ReportError(path, _yaml_problem(exc)) from None
-    except RecursionError:
-        raise ReportError(path, "front matter: YAML nested too deeply") from None
+        meta = yaml.load(block, Loader=_FastLoader)  # noqa: S506 (a SafeLoader subclass)
+    except (yaml.YAMLError, RecursionError):
+        meta = _load_slowly(path, block)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -224,6 +243,16 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict | None, str]:
             path, f"front matter: not a mapping of keys to values but a {type(meta).__name__}"
         )
     return meta, body
+
+
+def _load_slowly(path: Path, block: str):
+    """The front matter read by the pure-Python loader, whose errors are worded for users."""
+    try:
+        return yaml.load(block, Loader=_NoDatesLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as exc:
+        raise ReportError(path, _yaml_problem(exc)) from None
+    except RecursionError:
+        raise ReportError(path, "front matter: YAML nested too deeply") from None
 
 
 def read_report(path: str | Path, max_bytes: int = MAX_BYTES, today: date | None = None) -> dict:
