@@ -107,6 +107,17 @@ def test_periods(text, published, start, end):
     assert (t.period_start, t.period_end) == (start, end)
 
 
+@pytest.mark.parametrize("street", ["April 7th Street", "March 8 Square", "October 6 bridge"])
+def test_a_street_named_after_a_date_is_no_date(street):
+    text = f"Shells fell near {street} on Friday."
+    assert [(t.kind, t.period_end) for t in find_times(text, PUB)] == [("day", date(2016, 11, 25))]
+
+
+def test_a_date_before_an_ordinary_word_is_still_a_date():
+    (t,) = find_times("On December 7th rebels withdrew.", date(2016, 12, 10))
+    assert (t.period_start, t.period_end) == (date(2016, 12, 7), date(2016, 12, 7))
+
+
 def test_no_period_without_publication_day():
     assert find_times("since Saturday", None) == []
 

@@ -72,6 +72,10 @@ def test_without_front_matter_or_dateline_published_is_missing(write_report):
         ("Fri 07 Apr 2017 at 0914 Homs governor", "2017-04-07"),  # no zone: date only
         ("BEIRUT, December 10, 2016 (AFP)", "2016-12-10"),
         ("Published 10 December 2016", "2016-12-10"),
+        # punctuation stripped: "Oct 26, 2016" runs on into "Oct 262016"
+        ("Last updated at Oct 262016 BEIRUT Air strikes", "2016-10-26"),
+        ("Last updated at Apr 092017 At least", "2017-04-09"),
+        ("Last updated at Jul 12016 BEIRUT", "2016-07-01"),
     ],
 )
 def test_parse_dateline(text, expected):

@@ -38,7 +38,9 @@ _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
 # "Wed 05 Apr 2017", "10 December 2016", "December 10, 2016".
 _DATELINES = [
     regex.compile(
-        rf"(?P<mon>{_MONTHS})[a-z]*\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)"
+        rf"(?P<mon>{_MONTHS})[a-z]*\.?\s+(?P<day>\d{{1,2}})"
+        # "Oct 26, 2016" with its punctuation stripped runs on as "Oct 262016"
+        r"(?:,?\s+|(?=(?:19|20)\d\d\b))(?P<year>(?:19|20)\d\d)"
         # a clock time is kept only when its zone is stated
         r"(?:\s+(?:at\s+)?(?P<hh>\d{1,2})\s*[Hh:.]?\s*:?(?P<mm>\d{2})\s*(?:GMT|UTC|Z)\b)?",
         regex.I,

@@ -39,6 +39,7 @@ def _patterns() -> dict[str, re.Pattern]:
     part = alternation(lex["month_parts"])
     unit = alternation(lex["span_units"])
     count = r"(?:[0-9]+|[a-z]+(?:-[a-z]+)?)"
+    not_a_place = rf"(?!(?:st|nd|rd|th)?\s+(?:{alternation(lex['named_after_dates'])})\b)"
     return {
         "since_date": re.compile(
             rf"\bsince\b(?:(?!\bsince\b)[^.;]){{0,60}}?\b(?:on\s+)?(?P<month>{month})\.?\s+"
@@ -67,7 +68,7 @@ def _patterns() -> dict[str, re.Pattern]:
             rf"\b(?:in\s+)?(?P<part>{part})[\s-]+(?:of\s+)?(?P<month>{month})\b"
         ),
         "date": re.compile(
-            rf"\b(?:on\s+)?(?P<month>{month})\.?\s+(?P<day>[0-9]{{1,2}})(?![0-9])"
+            rf"\b(?:on\s+)?(?P<month>{month})\.?\s+(?P<day>[0-9]{{1,2}})(?![0-9]){not_a_place}"
             rf"(?:,?\s+(?P<year>(?:19|20)[0-9][0-9]))?"
         ),
         "weekday": re.compile(rf"\b(?:on\s+|early\s+|late\s+|last\s+)?(?P<wd>{wd})\b"),
