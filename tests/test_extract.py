@@ -156,3 +156,34 @@ def test_report_without_publication_day_leaves_periods_open(write_report):
     assert len(claims) == 1
     assert claims["period_start"].isna().all() and claims["period_end"].isna().all()
     assert claims.loc[0, "value"] == 5000 and claims.loc[0, "qualifier"] == "more_than"
+
+
+def _claims_of(write_report, body: str):
+    from toolkit import read_reports
+
+    head = "---\ntitle: t\noutlet: AFP\npublished: 2016-12-01\n---\n"
+    return extract_claims(read_reports(write_report("r.txt", head + body)))
+
+
+def test_a_displacement_is_counted_where_people_fled_from(write_report):
+    claims = _claims_of(
+        write_report, "More than 20,000 people fled east Aleppo to western neighbourhoods.\n"
+    )
+    assert claims[["value", "location"]].values.tolist() == [[20000.0, "east Aleppo"]]
+
+
+def test_a_destination_is_not_the_place_of_a_displacement(write_report):
+    body = (
+        "Fighting raged in east Aleppo on Monday.\n\n"
+        "The Observatory said 20,000 people had fled to west Aleppo.\n"
+    )
+    claims = _claims_of(write_report, body)
+    # the place people went to is skipped; with no place they left, none is guessed
+    assert claims["value"].tolist() == [20000.0]
+    assert claims["location"].isna().all()
+
+
+def test_a_place_name_that_modifies_the_next_word_is_no_location(write_report):
+    claims = _claims_of(write_report, "Turkey-backed rebels said 11 fighters were killed.\n")
+    assert claims[["category", "value"]].values.tolist() == [["combatants_killed", 11.0]]
+    assert claims["location"].isna().all()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from datetime import date
+from functools import cache
 
 import pandas as pd
 import regex
 
+from toolkit.alternation import alternation, lowered
 from toolkit.errors import ReportWarning
 from toolkit.extract.categories import classify
 from toolkit.extract.context import (
@@ -20,6 +23,7 @@ from toolkit.extract.numbers import Amount, find_amounts, may_hold_amount
 from toolkit.extract.periods import TimeMention, find_times
 from toolkit.extract.qualifiers import bounds, qualifier_before
 from toolkit.extract.shares import may_hold_total, total_shares
+from toolkit.lexicons import load
 from toolkit.schemas import Claims
 from toolkit.tables import CLAIM_COLUMNS, coerce_claims, split_valid
 from toolkit.vocab import STOCK_CATEGORIES
@@ -173,7 +177,15 @@ def _shift(a: Amount, offset: int) -> Amount:
 
 
 def _location(ctx: ReportContext, places, a: Amount, category: str) -> str | None:
-    """The place a figure is about: for a share the place after it, else the nearest mention."""
+    """The place a figure is about: for a share the place after it, else the nearest mention.
+
+    People who fled are counted where they fled from: a place people went to is skipped,
+    and one they left wins.
+    """
+    if category == "displaced":
+        places, origins = _by_direction(ctx.body, places)
+        if origins:
+            places = origins
     if not places:
         return ctx.city_at(a.start) if category in ("territory_share",) else None
     after = [p for p in places if p[0] >= a.end]
@@ -182,6 +194,30 @@ def _location(ctx: ReportContext, places, a: Amount, category: str) -> str | Non
     if after and after[0][0] - a.end <= 80:
         return after[0][2]
     return min(places, key=lambda p: min(abs(p[0] - a.end), abs(a.start - p[1])))[2]
+
+
+def _by_direction(body: str, places) -> tuple[list, list]:
+    """(places that are not destinations, places that are origins) of a displacement."""
+    cue = _direction_cue()
+    low = lowered(body)
+    kept, origins = [], []
+    for p in places:
+        m = cue.search(low, max(0, p[0] - 45), p[0])
+        if m and m.group("to"):
+            continue
+        kept.append(p)
+        if m:
+            origins.append(p)
+    return kept, origins
+
+
+@cache
+def _direction_cue() -> re.Pattern:
+    # the last cue word before a place, at most three words ahead of it
+    lex = load("categories")
+    to, origin = alternation(lex["destination_cues"]), alternation(lex["origin_cues"])
+    word = rf"(?!(?:{to}|{origin})(?![\w-]))[\w'’-]+"  # a word that is no cue itself
+    return re.compile(rf"(?<![\w-])(?:(?P<to>{to})|(?P<from>{origin}))(?:\s+{word}){{0,3}}\s+$")
 
 
 def _actor(actors, places, a: Amount, reading) -> str | None:

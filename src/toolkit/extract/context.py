@@ -119,9 +119,19 @@ def _sections(body: str, sentences) -> dict[int, str]:
     return out
 
 
+_MODIFIER = re.compile(r"[-‐][^\W\d_]")
+
+
 def find_places(ctx: ReportContext, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Gazetteer places in body[start:end], plus "the city" and "the city's east" phrases."""
-    found = list(place_index().find(ctx.body, start, end))
+    """Gazetteer places in body[start:end], plus "the city" and "the city's east" phrases.
+
+    A name joined by a hyphen to the next word modifies it ("Turkey-backed forces",
+    "a Beirut-based group"): it names who or where from, not where, and is left out.
+    """
+    body = ctx.body
+    found = [
+        hit for hit in place_index().find(body, start, end) if not _MODIFIER.match(body, hit[1])
+    ]
     for m in _CITY_PHRASE.finditer(ctx.body, start, end):
         if any(s <= m.start() < e for s, e, _ in found):
             continue
