@@ -6,16 +6,14 @@ from functools import cache
 
 import regex
 
+from toolkit.alternation import alternation
 from toolkit.extract.numbers import Amount
 from toolkit.lexicons import load
 
 
 @cache
 def _pattern() -> regex.Pattern:
-    words = load("qualifiers")["total_share"]
-    alt = "|".join(
-        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
-    )
+    alt = alternation(load("qualifiers")["total_share"])
     # "recaptured all of Palmyra", 'regained "full control" of the city'
     return regex.compile(
         rf"(?<!\w)[\"“]?(?:{alt})[\"”]?(?=\s+(?:of\s+)?(?:the\s+)?\p{{Lu}}|\s+of\s+the\s+city)",
