@@ -187,3 +187,31 @@ def test_a_place_name_that_modifies_the_next_word_is_no_location(write_report):
     claims = _claims_of(write_report, "Turkey-backed rebels said 11 fighters were killed.\n")
     assert claims[["category", "value"]].values.tolist() == [["combatants_killed", 11.0]]
     assert claims["location"].isna().all()
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # punctuation stripped: the verb before 10 belongs to the figure before it
+        ("2 Killed 10 Injured in Shelling on Aleppo\n", [2.0, 10.0]),
+        ("At least 14 people were killed 25 were wounded in an attack on Hasaka.\n", [14, 25]),
+        # a verb in -ing takes the figure after it
+        ("Shells hit Aleppo killing 2 people injuring 7 others.\n", [2.0, 7.0]),
+    ],
+)
+def test_killed_then_wounded_without_punctuation(write_report, body, expected):
+    claims = _claims_of(write_report, body)
+    assert claims[["category", "value"]].values.tolist() == [
+        ["people_killed", expected[0]],
+        ["wounded", expected[1]],
+    ]
+
+
+def test_a_part_of_a_toll_shares_its_event(write_report):
+    body = "Rebel shelling killed 38 civilians including 14 children and wounded another 250.\n"
+    claims = _claims_of(write_report, body)
+    assert claims[["category", "value"]].values.tolist() == [
+        ["civilians_killed", 38.0],
+        ["children_killed", 14.0],
+        ["wounded", 250.0],
+    ]

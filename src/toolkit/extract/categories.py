@@ -40,6 +40,8 @@ def _lex():
         "geography": _words_pattern(lex["geography"]),
         "control": _words_pattern(lex["control"]),
         "stop": set(lex["stop_words"]),
+        # "including 14 children", "among them two women": a part of the figure before
+        "subset": re.compile(rf"(?<!\w)(?:{alternation(lex['subset_cues'])})\s+(?:\S+\s+)?$"),
         "partitive": re.compile(rf"\s*(?:{alternation(lex['partitive'])})\b"),
     }
 
@@ -52,6 +54,7 @@ class Reading:
     unit: str
     noun_class: str | None
     phrase_end: int
+    event: str | None = None  # the cue class it was read from (killed, displaced ...)
 
 
 # Words that may stand between a number and its noun ("450 others", "17 foreign-backed
@@ -89,7 +92,19 @@ def noun_before(text: str, start: int) -> str | None:
 def _nearest_event(text: str, amount: Amount, phrase_end: int) -> str | None:
     """The event cue that governs the amount: first after its phrase, else nearest before.
 
-    `text` is the lower-cased sentence."""
+    `text` is the lower-cased sentence. A cue right after the phrase outranks a verb just
+    before the figure: with its punctuation stripped, "2 killed 10 injured" puts "killed"
+    before 10, but 10 are the injured.
+    """
+    right_after = _PASSIVE_GAP.match(text, phrase_end)
+    if right_after:
+        # "killing 2 people injuring 7 others": a verb in -ing takes the figure after it
+        cue = next(
+            (c for c in _event_cues(text) if c[0] == right_after.end() and c[2][-3:] != "ing"),
+            None,
+        )
+        if cue:
+            return cue[3]
     direct = _direct_cue(text, amount)
     if direct:
         return direct
@@ -117,6 +132,13 @@ def _event_cues(text: str) -> list[tuple[int, int, str, str]]:
     ]
 
 
+# what may stand between a figure's phrase and the verb of its clause: "25 were wounded",
+# "six others injured", "12 people have been killed"
+_PASSIVE_GAP = re.compile(
+    r"\s+(?:(?:others?|more|people|persons)\s+)?(?:(?:were|was|have|has|had|been|are|got)\s+)*"
+)
+
+
 _QUALIFIER_GAP = regex.compile(
     r"\s*(?:(?:at\s+least|more\s+than|nearly|almost|about|around|some|over|up\s+to|an?|the|"
     r"estimated|additional|another|a\s+total\s+of)\s+)*$",
@@ -133,8 +155,14 @@ def _direct_cue(text: str, amount: Amount) -> str | None:
     return None
 
 
-def classify(text: str, amount: Amount, previous_noun: str | None) -> Reading | None:
-    """Category of `amount` within sentence `text`, or None when it is not a claim."""
+def classify(
+    text: str, amount: Amount, previous_noun: str | None, previous_event: str | None = None
+) -> Reading | None:
+    """Category of `amount` within sentence `text`, or None when it is not a claim.
+
+    A figure introduced as part of the one before ("38 killed, including 14 children")
+    shares that figure's event (`previous_event`) whatever verb comes after it.
+    """
     lex = _lex()
     low = lowered(text)  # the word lists are lower case; spans are the same in both
     if amount.unit == "percent":
@@ -157,22 +185,25 @@ def classify(text: str, amount: Amount, previous_noun: str | None) -> Reading | 
         noun = previous_noun or noun_before(low, amount.start)
     if noun == "other_group":
         return None
-    event = _nearest_event(low, amount, phrase_end)
+    subset = previous_event and lex["subset"].search(low, max(0, amount.start - 30), amount.start)
+    event = previous_event if subset else _nearest_event(low, amount, phrase_end)
     if event is None:
         return None
     unit = "families" if noun == "family" else "people"
     if event == "deployed":
-        return Reading("troops_deployed", unit, noun, phrase_end) if noun == "combatant" else None
+        if noun != "combatant":
+            return None
+        return Reading("troops_deployed", unit, noun, phrase_end, event)
     if event == "killed":
         category = {
             "civilian": "civilians_killed",
             "child": "children_killed",
             "combatant": "combatants_killed",
         }.get(noun, "people_killed")
-        return Reading(category, "people", noun, phrase_end)
+        return Reading(category, "people", noun, phrase_end, event)
     if noun is None and event not in ("displaced", "population", "wounded"):
         return None
-    return Reading(event, unit, noun, phrase_end)
+    return Reading(event, unit, noun, phrase_end, event)
 
 
 def _is_date_or_label(text: str, amount: Amount) -> bool:

@@ -85,14 +85,16 @@ def report_claims(report) -> list[dict]:
         places = find_places(ctx, s_start, s_end)
         actors = find_actors(ctx, s_start, s_end)
         previous_noun = None
+        previous_event: str | None = None
         candidates = [(a, None) for a in find_amounts(sentence)] + [
             (a, "total") for a in total_shares(sentence)
         ]
         for amount, how in sorted(candidates, key=lambda c: c[0].start):
-            reading = classify(sentence, amount, previous_noun)
+            reading = classify(sentence, amount, previous_noun, previous_event)
             if reading is None:
                 continue
             previous_noun = reading.noun_class or previous_noun
+            previous_event = reading.event
             a = _shift(amount, s_start)
             qualifier, q_start = ("exact", a.start) if how else qualifier_before(ctx.body, a.start)
             qualifier, value, low, high = bounds(a, qualifier)
