@@ -16,12 +16,7 @@ from pandera.typing import Series
 
 from toolkit import vocab
 from toolkit.reference import data_dir
-from toolkit.schemas import (
-    bounds_consistent,
-    periods_ordered,
-    units_match,
-    values_plausible,
-)
+from toolkit.schemas import FigureRules
 
 SECTIONS = ("A", "B", "C", "D", "E", "F")
 FLOW_OR_STOCK = ("flow", "stock")
@@ -35,7 +30,7 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-class ReferenceFigures(pa.DataFrameModel):
+class ReferenceFigures(FigureRules):
     """One published figure per row, with its claimant, period and citation."""
 
     figure_id: Series[str] = pa.Field(unique=True, str_matches=SLUG)
@@ -57,22 +52,6 @@ class ReferenceFigures(pa.DataFrameModel):
     citation: Series[str] = pa.Field(str_length={"min_value": 1})
     url: Series[str] = pa.Field(nullable=True, str_matches=r"^https?://\S+$")
     note: Series[str] = pa.Field(nullable=True)
-
-    @pa.dataframe_check(error="unit must be the unit of the category")
-    def unit_of_category(cls, df: pd.DataFrame) -> Series[bool]:
-        return units_match(df)
-
-    @pa.dataframe_check(error="value beyond the plausible maximum of its unit")
-    def value_not_absurd(cls, df: pd.DataFrame) -> Series[bool]:
-        return values_plausible(df)
-
-    @pa.dataframe_check(error="bounds must follow the qualifier (see the contract)")
-    def bounds_follow_qualifier(cls, df: pd.DataFrame) -> Series[bool]:
-        return bounds_consistent(df)
-
-    @pa.dataframe_check(error="period_start must not be after period_end")
-    def period_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        return periods_ordered(df)
 
     @pa.dataframe_check(error="a stock is as of one day: period_start equals period_end")
     def stock_is_one_day(cls, df: pd.DataFrame) -> Series[bool]:

@@ -41,23 +41,9 @@ class Reports(pa.DataFrameModel):
         coerce = True
 
 
-class Claims(pa.DataFrameModel):
-    """The claims table of the contract: one row per numeric statement."""
-
-    report_id: Series[str]
-    category: Series[str] = pa.Field(isin=vocab.CATEGORIES)
-    value: Series[float] = pa.Field(nullable=True, ge=0)
-    qualifier: Series[str] = pa.Field(isin=vocab.QUALIFIERS)
-    value_low: Series[float] = pa.Field(nullable=True, ge=0)
-    value_high: Series[float] = pa.Field(nullable=True, ge=0)
-    unit: Series[str] = pa.Field(isin=vocab.UNITS)
-    location: Series[str] = pa.Field(nullable=True)
-    actor: Series[str] = pa.Field(nullable=True)
-    claimant: Series[str] = pa.Field(str_length={"min_value": 1})
-    period_start: Series[pa.DateTime] = pa.Field(nullable=True)
-    period_end: Series[pa.DateTime] = pa.Field(nullable=True)
-    span_start: Series[int] = pa.Field(ge=0)
-    span_end: Series[int] = pa.Field(ge=1)
+class FigureRules(pa.DataFrameModel):
+    """The contract's rules for a table of figures (claims, published reference figures):
+    unit fits category, value plausible, bounds follow the qualifier, period in order."""
 
     @pa.dataframe_check(error="unit must be the unit of the category")
     def unit_of_category(cls, df: pd.DataFrame) -> Series[bool]:
@@ -74,6 +60,25 @@ class Claims(pa.DataFrameModel):
     @pa.dataframe_check(error="period_start must not be after period_end")
     def period_ordered(cls, df: pd.DataFrame) -> Series[bool]:
         return periods_ordered(df)
+
+
+class Claims(FigureRules):
+    """The claims table of the contract: one row per numeric statement."""
+
+    report_id: Series[str]
+    category: Series[str] = pa.Field(isin=vocab.CATEGORIES)
+    value: Series[float] = pa.Field(nullable=True, ge=0)
+    qualifier: Series[str] = pa.Field(isin=vocab.QUALIFIERS)
+    value_low: Series[float] = pa.Field(nullable=True, ge=0)
+    value_high: Series[float] = pa.Field(nullable=True, ge=0)
+    unit: Series[str] = pa.Field(isin=vocab.UNITS)
+    location: Series[str] = pa.Field(nullable=True)
+    actor: Series[str] = pa.Field(nullable=True)
+    claimant: Series[str] = pa.Field(str_length={"min_value": 1})
+    period_start: Series[pa.DateTime] = pa.Field(nullable=True)
+    period_end: Series[pa.DateTime] = pa.Field(nullable=True)
+    span_start: Series[int] = pa.Field(ge=0)
+    span_end: Series[int] = pa.Field(ge=1)
 
     @pa.dataframe_check(error="span_start must be before span_end")
     def span_ordered(cls, df: pd.DataFrame) -> Series[bool]:
