@@ -103,6 +103,14 @@ def report_events(report) -> list[dict]:
                 return min(sources, key=lambda src: abs(src[0] - pos))[2]
             return ctx.default_claimant
 
+        def holds(place, holder, cue: int, start: int, end: int, used=used) -> None:
+            """Record that `holder` holds `place`, as of the publication day."""
+            claimant = claimant_near(cue)
+            rows.append(
+                _row(ctx, place, holder, "holds", "asserted", claimant, ctx.published, start, end)
+            )
+            used.add((place[2], "holds"))
+
         # held places: "rebel-held X", "X held by Y"
         for m in pats["held"].finditer(body, s_start, s_end):
             # an alias may include the cue itself ("the rebel-held east")
@@ -119,20 +127,7 @@ def report_events(report) -> list[dict]:
             )
             if place:
                 actor = actor_index().lookup(pats["held_prefix"][m.group("who").lower()])
-                rows.append(
-                    _row(
-                        ctx,
-                        place,
-                        actor,
-                        "holds",
-                        "asserted",
-                        claimant_near(m.start()),
-                        ctx.published,
-                        m.start(),
-                        place[1],
-                    )
-                )
-                used.add((place[2], "holds"))
+                holds(place, actor, m.start(), m.start(), place[1])
         for m in pats["held_by"].finditer(body, s_start, s_end):
             holder = _first_after(actors, m.end(), 5)
             if holder is None:
@@ -148,20 +143,7 @@ def report_events(report) -> list[dict]:
             # "western neighborhoods of the city held by ...": the most specific place
             place = min(near, key=lambda p: (_SPECIFIC.get(_kind(p[2]), 9), -p[0]), default=None)
             if holder and place and (place[2], "holds") not in used:
-                rows.append(
-                    _row(
-                        ctx,
-                        place,
-                        holder[2],
-                        "holds",
-                        "asserted",
-                        claimant_near(m.start()),
-                        ctx.published,
-                        place[0],
-                        holder[1],
-                    )
-                )
-                used.add((place[2], "holds"))
+                holds(place, holder[2], m.start(), place[0], holder[1])
         for m in pats["held_noun"].finditer(body, s_start, s_end):
             place = next((p for p in places if m.end() <= p[0] + 12 and p[0] <= m.end() + 15), None)
             if not place or (place[2], "holds") in used:
@@ -173,20 +155,7 @@ def report_events(report) -> list[dict]:
                 owners = [a for a in actors if 0 <= owner_end - a[1] <= 10]
                 holder = owners[-1][2] if owners else None
             if holder:
-                rows.append(
-                    _row(
-                        ctx,
-                        place,
-                        holder,
-                        "holds",
-                        "asserted",
-                        claimant_near(m.start()),
-                        ctx.published,
-                        m.start(),
-                        place[1],
-                    )
-                )
-                used.add((place[2], "holds"))
+                holds(place, holder, m.start(), m.start(), place[1])
         # changes of hands
         for action, rx in pats["actions"].items():
             for m in rx.finditer(body, s_start, s_end):
