@@ -41,6 +41,21 @@ class Reports(pa.DataFrameModel):
         coerce = True
 
 
+class Evidenced(pa.DataFrameModel):
+    """A table whose rows point at their evidence: the span of report text they come from."""
+
+    span_start: Series[int] = pa.Field(ge=0)
+    span_end: Series[int] = pa.Field(ge=1)
+
+    @pa.dataframe_check(error="span_start must be before span_end")
+    def span_ordered(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["span_start"] < df["span_end"]
+
+    class Config:
+        strict = False
+        coerce = True
+
+
 class FigureRules(pa.DataFrameModel):
     """The contract's rules for a table of figures (claims, published reference figures):
     unit fits category, value plausible, bounds follow the qualifier, period in order."""
@@ -62,7 +77,7 @@ class FigureRules(pa.DataFrameModel):
         return periods_ordered(df)
 
 
-class Claims(FigureRules):
+class Claims(FigureRules, Evidenced):
     """The claims table of the contract: one row per numeric statement."""
 
     report_id: Series[str]
@@ -77,19 +92,9 @@ class Claims(FigureRules):
     claimant: Series[str] = pa.Field(str_length={"min_value": 1})
     period_start: Series[pa.DateTime] = pa.Field(nullable=True)
     period_end: Series[pa.DateTime] = pa.Field(nullable=True)
-    span_start: Series[int] = pa.Field(ge=0)
-    span_end: Series[int] = pa.Field(ge=1)
-
-    @pa.dataframe_check(error="span_start must be before span_end")
-    def span_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["span_start"] < df["span_end"]
-
-    class Config:
-        strict = False
-        coerce = True
 
 
-class ControlEvents(pa.DataFrameModel):
+class ControlEvents(Evidenced):
     """The control-events table of the contract: a place changed hands or is held."""
 
     report_id: Series[str]
@@ -99,16 +104,6 @@ class ControlEvents(pa.DataFrameModel):
     stance: Series[str] = pa.Field(isin=vocab.STANCES)
     claimant: Series[str] = pa.Field(str_length={"min_value": 1})
     date: Series[pa.DateTime] = pa.Field(nullable=True)
-    span_start: Series[int] = pa.Field(ge=0)
-    span_end: Series[int] = pa.Field(ge=1)
-
-    @pa.dataframe_check(error="span_start must be before span_end")
-    def span_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["span_start"] < df["span_end"]
-
-    class Config:
-        strict = False
-        coerce = True
 
 
 class Places(pa.DataFrameModel):
