@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import regex
 
+from toolkit import scan as scanner
 from toolkit.alternation import lowered, words_pattern
 from toolkit.schemas import Actors, Places, Sources
 
@@ -77,7 +78,9 @@ class AliasIndex:
                     key = tuple(w.lower() for w in _WORD.findall(alias))
                     if key:
                         words.setdefault(key, name)
-        pattern = re.compile(words_pattern((" ".join(k) for k in words), _JOINER))
+        phrases = [" ".join(k) for k in words]
+        pattern = re.compile(words_pattern(phrases, _JOINER))
+        scanner.register(pattern, phrases, _JOINER)
         return cls(canonical, words, acronyms, pattern)
 
     def find(self, text: str, pos: int = 0, endpos: int | None = None):
@@ -92,7 +95,8 @@ class AliasIndex:
     def scan(self, text: str) -> list[tuple[int, int, str]]:
         """Every alias in text, leftmost-longest and non-overlapping."""
         out: list[tuple[int, int, str]] = []
-        for m in self.pattern.finditer(lowered(text)):
+        low = lowered(text)
+        for m in scanner.finditer(scanner.hits_of(low), self.pattern, low):
             name, acronym = self._surface(m.group())
             if acronym is not None and text[m.start() : m.end()] != acronym:
                 continue  # "is" is not IS
@@ -147,6 +151,11 @@ def source_index() -> AliasIndex:
 @cache
 def actor_index() -> AliasIndex:
     return AliasIndex.from_frame(actors())
+
+
+scanner.warm_with(place_index)
+scanner.warm_with(source_index)
+scanner.warm_with(actor_index)
 
 
 def canonical_source(name: str | None) -> str | None:

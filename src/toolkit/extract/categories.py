@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 
 import regex
 
+from toolkit import scan as scanner
 from toolkit.alternation import alternation, lowered, words_pattern
 from toolkit.extract.numbers import Amount
 from toolkit.lexicons import load
@@ -24,9 +25,10 @@ _LABEL_BEFORE = regex.compile(r"(?:resolution|no\.|number|unscr|article|phase)\s
 
 def _words_pattern(words) -> re.Pattern:
     # lower case, matched against `lowered` text (see toolkit.alternation)
-    return re.compile(words_pattern(words))
+    return scanner.register(re.compile(words_pattern(words)), words)
 
 
+@scanner.warm_with
 @cache
 def _lex():
     lex = load("categories")
@@ -77,19 +79,19 @@ def counted_noun(text: str, end: int) -> tuple[str | None, int]:
     return None, end
 
 
-def noun_before(text: str, start: int) -> str | None:
+def noun_before(text: str, start: int, hits=None, offset: int = 0) -> str | None:
     """Class of the nearest counted noun before `start` in lower-cased `text`.
 
     For figures whose noun comes first: "the toll for Iraqi forces ... 2,000".
     """
     lex = _lex()
     best = None
-    for m in lex["combatant_phrases"].finditer(text, 0, start):
+    for m in scanner.finditer(hits, lex["combatant_phrases"], text, 0, start, offset):
         best = (m.end(), "combatant")
     return best[1] if best else None
 
 
-def _nearest_event(text: str, amount: Amount, phrase_end: int) -> str | None:
+def _nearest_event(text: str, amount: Amount, phrase_end: int, hits=None, offset=0) -> str | None:
     """The event cue that governs the amount: first after its phrase, else nearest before.
 
     `text` is the lower-cased sentence. A cue right after the phrase outranks a verb just
@@ -100,16 +102,20 @@ def _nearest_event(text: str, amount: Amount, phrase_end: int) -> str | None:
     if right_after:
         # "killing 2 people injuring 7 others": a verb in -ing takes the figure after it
         cue = next(
-            (c for c in _event_cues(text) if c[0] == right_after.end() and c[2][-3:] != "ing"),
+            (
+                c
+                for c in _event_cues(text, hits, offset)
+                if c[0] == right_after.end() and c[2][-3:] != "ing"
+            ),
             None,
         )
         if cue:
             return cue[3]
-    direct = _direct_cue(text, amount)
+    direct = _direct_cue(text, amount, hits, offset)
     if direct:
         return direct
     after, before = [], []
-    for start, end, _, name in _event_cues(text):
+    for start, end, _, name in _event_cues(text, hits, offset):
         if start >= amount.end:
             after.append((start - phrase_end, name))
         elif end <= amount.start:
@@ -123,12 +129,12 @@ def _nearest_event(text: str, amount: Amount, phrase_end: int) -> str | None:
 
 
 @lru_cache(maxsize=4)
-def _event_cues(text: str) -> list[tuple[int, int, str, str]]:
+def _event_cues(text: str, hits=None, offset: int = 0) -> list[tuple[int, int, str, str]]:
     # every amount of a sentence looks at the same cue words: find them once per sentence
     return [
         (m.start(), m.end(), m.group(0).lower(), name)
         for name, pat in _lex()["events"].items()
-        for m in pat.finditer(text)
+        for m in scanner.finditer(hits, pat, text, offset=offset)
     ]
 
 
@@ -146,9 +152,9 @@ _QUALIFIER_GAP = regex.compile(
 )
 
 
-def _direct_cue(text: str, amount: Amount) -> str | None:
+def _direct_cue(text: str, amount: Amount, hits=None, offset: int = 0) -> str | None:
     """A verb that takes the figure as its object ("killed 21 civilians", "detained hundreds")."""
-    for start, end, word, name in _event_cues(text):
+    for start, end, word, name in _event_cues(text, hits, offset):
         near = amount.start - 40 <= start and end <= amount.start
         if near and word not in ("left", "leave") and _QUALIFIER_GAP.match(text, end, amount.start):
             return name
@@ -156,37 +162,45 @@ def _direct_cue(text: str, amount: Amount) -> str | None:
 
 
 def classify(
-    text: str, amount: Amount, previous_noun: str | None, previous_event: str | None = None
+    text: str,
+    amount: Amount,
+    previous_noun: str | None,
+    previous_event: str | None = None,
+    hits: scanner.Hits | None = None,
+    offset: int = 0,
 ) -> Reading | None:
     """Category of `amount` within sentence `text`, or None when it is not a claim.
 
     A figure introduced as part of the one before ("38 killed, including 14 children")
-    shares that figure's event (`previous_event`) whatever verb comes after it.
+    shares that figure's event (`previous_event`) whatever verb comes after it. `text` may
+    be a slice of a report starting at `offset`, and `hits` those of the report.
     """
     lex = _lex()
     low = lowered(text)  # the word lists are lower case; spans are the same in both
     if amount.unit == "percent":
         return (
             Reading("territory_share", "percent", None, amount.end)
-            if lex["control"].search(low)
+            if scanner.search(hits, lex["control"], low, offset=offset)
             else None
         )
     if amount.unit in ("km", "mile"):
         before = low[max(0, amount.start - 40) : amount.start]
         if amount.unit == "mile" and before.rstrip().endswith("("):
             return None  # "25 kilometres (15 miles)": a conversion, not a second figure
-        if lex["geography"].search(before) or not lex["front"].search(low):
+        if lex["geography"].search(before) or not scanner.search(
+            hits, lex["front"], low, offset=offset
+        ):
             return None
         return Reading("front_distance", "km", None, amount.end)
     if _is_date_or_label(text, amount) or lex["partitive"].match(low, amount.end):
         return None
     noun, phrase_end = counted_noun(text, amount.end)
     if noun is None:
-        noun = previous_noun or noun_before(low, amount.start)
+        noun = previous_noun or noun_before(low, amount.start, hits, offset)
     if noun == "other_group":
         return None
     subset = previous_event and lex["subset"].search(low, max(0, amount.start - 30), amount.start)
-    event = previous_event if subset else _nearest_event(low, amount, phrase_end)
+    event = previous_event if subset else _nearest_event(low, amount, phrase_end, hits, offset)
     if event is None:
         return None
     unit = "families" if noun == "family" else "people"

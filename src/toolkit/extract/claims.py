@@ -66,6 +66,7 @@ def report_claims(report) -> list[dict]:
     for n_sentence, (s_start, s_end) in enumerate(ctx.sentences):
         sentence = ctx.body[s_start:s_end]
         attributed, continues = sentence_claimant(ctx, s_start, s_end)
+        hits = ctx.hits
         if attributed:
             last_claimant = attributed
         elif continues and last_claimant:
@@ -74,23 +75,24 @@ def report_claims(report) -> list[dict]:
             last_claimant = None
         claimant = attributed or ctx.default_claimant
         if not (
-            may_hold_amount(ctx.body, s_start, s_end) or may_hold_total(ctx.body, s_start, s_end)
+            may_hold_amount(ctx.body, s_start, s_end, hits)
+            or may_hold_total(ctx.body, s_start, s_end, hits)
         ):
             prev = (s_start, s_end, None)
             continue
         if prev is not None and prev[2] is None:  # the previous sentence was skipped
-            p_times = find_times(ctx.body[prev[0] : prev[1]], ctx.published, offset=prev[0])
+            p_times = find_times(ctx.body[prev[0] : prev[1]], ctx.published, prev[0], hits)
             prev_since = [t for t in p_times if t.kind == "since"]
-        times = find_times(sentence, ctx.published, offset=s_start)
+        times = find_times(sentence, ctx.published, s_start, hits)
         places = find_places(ctx, s_start, s_end)
         actors = find_actors(ctx, s_start, s_end)
         previous_noun = None
         previous_event: str | None = None
-        candidates = [(a, None) for a in find_amounts(sentence)] + [
-            (a, "total") for a in total_shares(sentence)
+        candidates = [(a, None) for a in find_amounts(sentence, hits, s_start)] + [
+            (a, "total") for a in total_shares(sentence, hits, s_start)
         ]
         for amount, how in sorted(candidates, key=lambda c: c[0].start):
-            reading = classify(sentence, amount, previous_noun, previous_event)
+            reading = classify(sentence, amount, previous_noun, previous_event, hits, s_start)
             if reading is None:
                 continue
             previous_noun = reading.noun_class or previous_noun

@@ -11,6 +11,7 @@ from functools import cache
 import pandas as pd
 import regex
 
+from toolkit import scan as scanner
 from toolkit.alternation import lowered, words_pattern
 from toolkit.extract.sentences import split_sentences
 from toolkit.lexicons import load
@@ -19,11 +20,13 @@ from toolkit.reference import actor_index, canonical_source, gazetteer, place_in
 _PHOTO_BY = regex.compile(r"photo\s+by\s+$", regex.I)
 
 _CITY_KINDS = ("city",)
-_CITY_PHRASE = regex.compile(
-    r"(?<!\w)(?:the\s+(?:besieged\s+|battered\s+|northern\s+|desert\s+)?city(?:'s|’s)?"
-    r"(?:\s+(?P<dir>east|west|north|south))?|(?P<half>eastern|western)\s+half\s+of\s+the\s+city"
-    r"|the\s+(?P<nb>eastern|western)\s+neighbou?rhoods)(?!\w)",
-    regex.I,
+_CITY_PHRASE = scanner.register(
+    regex.compile(
+        r"(?<!\w)(?:the\s+(?:besieged\s+|battered\s+|northern\s+|desert\s+)?city(?:'s|’s)?"
+        r"(?:\s+(?P<dir>east|west|north|south))?|(?P<half>eastern|western)\s+half\s+of\s+the"
+        r"\s+city|the\s+(?P<nb>eastern|western)\s+neighbou?rhoods)(?!\w)",
+        regex.I,
+    )
 )
 _HEADING = regex.compile(r"^\s*-\s+(?P<h>[^\n]{2,60}?)\s+-\s*$", regex.M)
 
@@ -34,15 +37,19 @@ def _place_kinds() -> dict[str, str]:
     return dict(zip(g["name"], g["kind"], strict=True))
 
 
+@scanner.warm_with
 @cache
 def _attribution() -> re.Pattern:
     # lower case, matched against `lowered` text (see toolkit.alternation)
-    return re.compile(words_pattern(load("attribution")["verbs"]))
+    verbs = load("attribution")["verbs"]
+    return scanner.register(re.compile(words_pattern(verbs)), verbs)
 
 
+@scanner.warm_with
 @cache
 def _pronoun() -> re.Pattern:
-    return re.compile(words_pattern(load("attribution")["continuations"]))
+    words = load("attribution")["continuations"]
+    return scanner.register(re.compile(words_pattern(words)), words)
 
 
 @dataclass
@@ -56,6 +63,7 @@ class ReportContext:
     main_city: str | None
     sentences: list[tuple[int, int]] = field(default_factory=list)
     section_city: dict[int, str] = field(default_factory=dict)  # sentence start -> city
+    hits: scanner.Hits | None = None  # where each cue list may match (toolkit.scan)
 
     @classmethod
     def from_row(cls, row) -> ReportContext:
@@ -69,7 +77,11 @@ class ReportContext:
         else:
             default = canonical_source(outlet) or canonical_source(via) or "unknown"
         ctx = cls(row.report_id, body, pub, default, _main_city(body))
+
         ctx.sentences = list(split_sentences(body))
+        ctx.hits = scanner.hits_of(lowered(body))
+        if ctx.hits is not None:
+            ctx.hits.know_sentences(ctx.sentences)
         ctx.section_city = _sections(body, ctx.sentences)
         return ctx
 
@@ -132,7 +144,7 @@ def find_places(ctx: ReportContext, start: int, end: int) -> list[tuple[int, int
     found = [
         hit for hit in place_index().find(body, start, end) if not _MODIFIER.match(body, hit[1])
     ]
-    for m in _CITY_PHRASE.finditer(ctx.body, start, end):
+    for m in scanner.finditer(ctx.hits, _CITY_PHRASE, ctx.body, start, end):
         if any(s <= m.start() < e for s, e, _ in found):
             continue
         city = ctx.city_at(m.start())
@@ -161,7 +173,7 @@ def sentence_claimant(ctx: ReportContext, start: int, end: int) -> tuple[str | N
     """The attributed source of a sentence (None if unattributed) and whether it is a person
     continuation ("He said ...") that should inherit the previous attribution."""
     text = lowered(ctx.body)[start:end]
-    verbs = list(_attribution().finditer(text))
+    verbs = list(scanner.finditer(ctx.hits, _attribution(), text, offset=start))
     if not verbs:
         return None, False
     # a photo credit is not an attribution
@@ -172,7 +184,7 @@ def sentence_claimant(ctx: ReportContext, start: int, end: int) -> tuple[str | N
     ]
     if sources:
         return _attributed_source(ctx.body, start, verbs, sources), False
-    if _pronoun().search(text):
+    if scanner.search(ctx.hits, _pronoun(), text, offset=start):
         return None, True
     return None, False
 

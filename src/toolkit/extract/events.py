@@ -9,6 +9,7 @@ from functools import cache
 import pandas as pd
 import regex
 
+from toolkit import scan as scanner
 from toolkit.alternation import alternation, lowered
 from toolkit.extract.context import ReportContext, find_actors, find_places, find_sources
 from toolkit.extract.periods import find_times
@@ -19,27 +20,38 @@ from toolkit.tables import EVENT_COLUMNS, coerce_events
 
 _WORD = regex.compile(r"[\w-]+")
 _STOP = regex.compile(r"[.;:]")
+_CLAUSE_BREAK = re.compile(r"[,;.]")
 
 
+def _words(phrases, trailing: bool = True) -> re.Pattern:
+    end = r"(?![\w-])" if trailing else ""
+    pattern = re.compile(rf"(?<![\w-])(?:{alternation(phrases)}){end}")
+    return scanner.register(pattern, phrases, trailing=trailing)
+
+
+@scanner.warm_with
 @cache
 def _patterns() -> dict:
     # lower-case patterns, matched against `lowered` text (see toolkit.alternation)
     lex = load("events")
-    actions = {
-        a: re.compile(rf"(?<![\w-])(?:{alternation(ws)})(?![\w-])")
-        for a, ws in lex["actions"].items()
-    }
+    actions = {a: _words(ws) for a, ws in lex["actions"].items()}
     cues = [w for ws in lex["actions"].values() for w in ws]
     cues += [*lex["held_nouns"], *lex["denial"], "held", "controlled"]
     return {
         "actions": actions,
-        "held": re.compile(
-            rf"(?<!\w)(?P<who>{alternation(lex['held_prefix'])})[-\s](?:held|controlled)\b"
+        "held": scanner.register(
+            re.compile(
+                rf"(?<!\w)(?P<who>{alternation(lex['held_prefix'])})[-\s](?:held|controlled)\b"
+            )
         ),
-        "held_by": re.compile(r"\b(?:held|controlled)\s+by\s+(?:either\s+)?(?:the\s+)?"),
-        "held_noun": re.compile(
-            rf"(?:(?<!\w)(?P<who>{alternation(lex['held_prefix'])})\s+|(?P<owner>[\w-]+(?:\s+group)?)['’]s\s+"
-            rf"(?:de\s+facto\s+)?(?:\w+\s+)?)(?:{alternation(lex['held_nouns'])})\b(?:\s+(?:in|of))?\s+"
+        "held_by": scanner.register(
+            re.compile(r"\b(?:held|controlled)\s+by\s+(?:either\s+)?(?:the\s+)?")
+        ),
+        "held_noun": scanner.register(
+            re.compile(
+                rf"(?:(?<!\w)(?P<who>{alternation(lex['held_prefix'])})\s+|(?P<owner>[\w-]+(?:\s+group)?)['’]s\s+"
+                rf"(?:de\s+facto\s+)?(?:\w+\s+)?)(?:{alternation(lex['held_nouns'])})\b(?:\s+(?:in|of))?\s+"
+            )
         ),
         "approach": re.compile(rf"(?<!\w)(?:{alternation(lex['approach'])})(?!\w)"),
         "counted_parts": re.compile(
@@ -48,13 +60,18 @@ def _patterns() -> dict:
         ),
         "partial": re.compile(rf"(?:{alternation(lex['partial'])})"),
         "aim": re.compile(rf"(?:{alternation(lex['aim'])})\s+(?:\w+\s+)?$"),
-        "denial": re.compile(rf"(?<!\w)(?:{alternation(lex['denial'])})(?!\w)"),
+        "denial": scanner.register(
+            re.compile(rf"(?<!\w)(?:{alternation(lex['denial'])})(?!\w)"), lex["denial"]
+        ),
         "anaphora": {
-            k: re.compile(rf"(?<!\w)(?:{alternation(v)})(?!\w)") for k, v in lex["anaphora"].items()
+            k: scanner.register(re.compile(rf"(?<!\w)(?:{alternation(v)})(?!\w)"), v)
+            for k, v in lex["anaphora"].items()
         },
         "held_prefix": lex["held_prefix"],
         # any word that can start an event: sentences without one are skipped
-        "cue": re.compile(rf"(?<!\w)(?:{alternation(cues)})"),
+        "cue": scanner.register(
+            re.compile(rf"(?<!\w)(?:{alternation(cues)})"), cues, trailing=False
+        ),
     }
 
 
@@ -62,7 +79,9 @@ def _cued_sentences(ctx: ReportContext, cue: re.Pattern) -> set[int]:
     """Indexes of the sentences holding an event cue word, found in one pass over the body."""
     starts = [s for s, _ in ctx.sentences]
     body = lowered(ctx.body)
-    return {bisect.bisect_right(starts, m.start()) - 1 for m in cue.finditer(body)}
+    return {
+        bisect.bisect_right(starts, m.start()) - 1 for m in scanner.finditer(ctx.hits, cue, body)
+    }
 
 
 def extract_events(reports: pd.DataFrame) -> pd.DataFrame:
@@ -98,8 +117,8 @@ def report_events(report) -> list[dict]:
         times = _LazyTimes(text, ctx.published, s_start)
         used: set[tuple[str, str]] = set()
 
-        def claimant_near(pos: int, sources=sources, text=text) -> str:
-            if sources and _attributed(text):
+        def claimant_near(pos: int, sources=sources, text=text, s_start=s_start) -> str:
+            if sources and _attributed(text, ctx.hits, s_start):
                 return min(sources, key=lambda src: abs(src[0] - pos))[2]
             return ctx.default_claimant
 
@@ -112,7 +131,8 @@ def report_events(report) -> list[dict]:
             used.add((place[2], "holds"))
 
         # held places: "rebel-held X", "X held by Y"
-        for m in pats["held"].finditer(body, s_start, s_end):
+        hits = ctx.hits
+        for m in scanner.finditer(hits, pats["held"], body, s_start, s_end):
             # an alias may include the cue itself ("the rebel-held east")
             place = next(
                 (
@@ -121,14 +141,14 @@ def report_events(report) -> list[dict]:
                     if p[0] >= m.start()
                     and p[1] > m.end()
                     and p[0] <= m.end() + 50
-                    and not (p[0] > m.end() and regex.search(r"[,;.]", body[m.end() : p[0]]))
+                    and not (p[0] > m.end() and _CLAUSE_BREAK.search(body, m.end(), p[0]))
                 ),
                 None,
             )
             if place:
                 actor = actor_index().lookup(pats["held_prefix"][m.group("who").lower()])
                 holds(place, actor, m.start(), m.start(), place[1])
-        for m in pats["held_by"].finditer(body, s_start, s_end):
+        for m in scanner.finditer(hits, pats["held_by"], body, s_start, s_end):
             holder = _first_after(actors, m.end(), 5)
             if holder is None:
                 word = _WORD.match(body, m.end())
@@ -144,7 +164,7 @@ def report_events(report) -> list[dict]:
             place = min(near, key=lambda p: (_SPECIFIC.get(_kind(p[2]), 9), -p[0]), default=None)
             if holder and place and (place[2], "holds") not in used:
                 holds(place, holder[2], m.start(), place[0], holder[1])
-        for m in pats["held_noun"].finditer(body, s_start, s_end):
+        for m in scanner.finditer(hits, pats["held_noun"], body, s_start, s_end):
             place = next((p for p in places if m.end() <= p[0] + 12 and p[0] <= m.end() + 15), None)
             if not place or (place[2], "holds") in used:
                 continue
@@ -158,7 +178,7 @@ def report_events(report) -> list[dict]:
                 holds(place, holder, m.start(), m.start(), place[1])
         # changes of hands
         for action, rx in pats["actions"].items():
-            for m in rx.finditer(body, s_start, s_end):
+            for m in scanner.finditer(hits, rx, body, s_start, s_end):
                 if pats["aim"].search(body[max(s_start, m.start() - 30) : m.start()]):
                     continue
                 place = _first_after(places, m.end(), 90)
@@ -197,7 +217,7 @@ def report_events(report) -> list[dict]:
                 )
                 used.add((place[2], act))
         # "X denied this": the last asserted capture is denied by X
-        for m in pats["denial"].finditer(body, s_start, s_end):
+        for m in scanner.finditer(hits, pats["denial"], body, s_start, s_end):
             prior = [r for r in rows if r["action"] in ("captured", "advanced")]
             if prior:
                 denied = dict(prior[-1])
@@ -231,11 +251,11 @@ def _row(ctx, place, actor, action, stance, claimant, date, start, end) -> dict:
     )
 
 
-def _attributed(text: str) -> bool:
+def _attributed(text: str, hits=None, offset: int = 0) -> bool:
     """Whether the lower-cased sentence has an attribution verb ("said", "according to")."""
     from toolkit.extract.context import _attribution
 
-    return bool(_attribution().search(text))
+    return bool(scanner.search(hits, _attribution(), text, offset=offset))
 
 
 def _first_after(items, pos: int, within: int):
@@ -289,7 +309,7 @@ def _anaphora(ctx: ReportContext, start: int, end: int, places, last_district):
     """'the district' refers back to the last district named (in this sentence or before)."""
     out = []
     body = lowered(ctx.body)
-    for m in _patterns()["anaphora"]["district"].finditer(body, start, end):
+    for m in scanner.finditer(ctx.hits, _patterns()["anaphora"]["district"], body, start, end):
         before = [p for p in places if p[1] <= m.start() and _kind(p[2]) == "district"]
         name = before[-1][2] if before else last_district
         if name:

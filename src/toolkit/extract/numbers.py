@@ -13,6 +13,7 @@ from functools import cache
 
 import regex
 
+from toolkit import scan as scanner
 from toolkit.alternation import alternation, lowered, words_pattern
 from toolkit.lexicons import load
 
@@ -38,11 +39,17 @@ class Amount:
         return self.kind == "range"
 
 
+_DOZENS = ("a", "one", "two", "three", "half a")
+
+
+@scanner.warm_with
 @cache
 def _patterns() -> dict[str, re.Pattern]:
     # lower-case patterns, matched against `lowered` text (see toolkit.alternation)
     lex = load("numbers")
     small = [w for w in (*lex["units"], *lex["tens"]) if w != "a"]
+    # where a number can start: a digit after no letter, a number word, "a hundred"
+    starts = [*small, *(f"a {m}" for m in lex["multipliers"])]
     tens, small = alternation(lex["tens"]), alternation(small)
     word = rf"(?:(?:{tens})(?:[- ](?:{small}))?|{small})"
     mult = alternation(lex["multipliers"])
@@ -53,31 +60,52 @@ def _patterns() -> dict[str, re.Pattern]:
     pct = alternation(lex["percent_words"])
     km = alternation(lex["km_words"] + lex["mile_words"])
     joiners = r"\s*(?:-|–|to)\s*"
+    dozen = "|".join(_DOZENS)
     return {
-        "range": re.compile(
-            rf"(?<![\w.,])(?:between\s+)?(?P<a>{number})(?:\s*(?P<ua>{pct}))?"
-            rf"(?:{joiners}|\s+and\s+(?=(?:{number})))(?P<b>{number})(?![\w,])"
+        "range": scanner.register(
+            re.compile(
+                rf"(?<![\w.,])(?:between\s+)?(?P<a>{number})(?:\s*(?P<ua>{pct}))?"
+                rf"(?:{joiners}|\s+and\s+(?=(?:{number})))(?P<b>{number})(?![\w,])"
+            )
         ),
-        "number": re.compile(rf"(?<![\w.,])(?P<a>{number})(?!\w)"),
+        "number": scanner.register(
+            re.compile(rf"(?<![\w.,])(?P<a>{number})(?!\w)"),
+            starts,
+            joiner="[ -]",
+            extra=[r"\b[0-9]"],
+        ),
         "unit": re.compile(rf"\s?(?:(?P<pct>{pct})|(?P<km>{km}))(?!\w)"),
-        "vague": re.compile(words_pattern(lex["vague"])),
-        "fraction": re.compile(rf"(?<!\w)(?:{alternation(lex['fractions'])})(?=\s+of\b|\s*$)"),
-        "dozen": re.compile(r"(?<!\w)(?:a|one|two|three|half a)\s+dozen(?!\w)"),
+        "vague": scanner.register(re.compile(words_pattern(lex["vague"])), lex["vague"]),
+        "fraction": scanner.register(
+            re.compile(rf"(?<!\w)(?:{alternation(lex['fractions'])})(?=\s+of\b|\s*$)"),
+            lex["fractions"],
+        ),
+        "dozen": scanner.register(
+            re.compile(rf"(?<!\w)(?:{dozen})\s+dozen(?!\w)"), [f"{d} dozen" for d in _DOZENS]
+        ),
     }
 
 
+_DIGIT = re.compile(r"[0-9]")
+
+
+@scanner.warm_with
 @cache
 def _trigger() -> re.Pattern:
     lex = load("numbers")
     words = [w for w in (*lex["units"], *lex["tens"], *lex["multipliers"]) if w != "a"]
     words += [*lex["vague"], *lex["fractions"], "dozen"]
-    return re.compile(rf"[0-9]|{words_pattern(words)}")
+    return scanner.register(re.compile(words_pattern(words)), words)
 
 
-def may_hold_amount(text: str, pos: int = 0, endpos: int | None = None) -> bool:
-    """A cheap test that text[pos:endpos] could hold an amount, to skip sentences quickly."""
+def may_hold_amount(
+    text: str, pos: int = 0, endpos: int | None = None, hits: scanner.Hits | None = None
+) -> bool:
+    """A cheap test that text[pos:endpos] could hold an amount (a digit or a number word),
+    to skip sentences quickly. `hits` are those of text (toolkit.scan)."""
     end = len(text) if endpos is None else endpos
-    return _trigger().search(lowered(text), pos, end) is not None
+    low = lowered(text)
+    return bool(_DIGIT.search(low, pos, end) or scanner.search(hits, _trigger(), low, pos, end))
 
 
 def parse_number(text: str) -> float | None:
@@ -118,9 +146,16 @@ def _unit_after(text: str, end: int) -> tuple[str | None, int]:
     return "percent", m.end()
 
 
-def find_amounts(text: str) -> list[Amount]:
-    """All amounts in `text`, left to right, without overlaps (ranges and vague first)."""
+def find_amounts(text: str, hits: scanner.Hits | None = None, offset: int = 0) -> list[Amount]:
+    """All amounts in `text`, left to right, without overlaps (ranges and vague first).
+
+    `text` may be a slice of a report starting at `offset`, and `hits` those of the report.
+    """
     pats = _patterns()
+
+    def matches(name: str):
+        return scanner.finditer(hits, pats[name], text, offset=offset)
+
     lex = load("numbers")
     text = lowered(text)  # the patterns are lower case; spans are the same in both
     found: list[Amount] = []
@@ -133,7 +168,7 @@ def find_amounts(text: str) -> list[Amount]:
         found.append(a)
         taken.append((a.start, a.end))
 
-    for m in pats["range"].finditer(text):
+    for m in matches("range"):
         lo, hi = parse_number(m.group("a")), parse_number(m.group("b"))
         if lo is None or hi is None or not lo < hi:
             continue
@@ -143,15 +178,15 @@ def find_amounts(text: str) -> list[Amount]:
         if m.group("ua") and unit is None:
             unit = "percent"
         add(Amount(m.start(), end, None, lo, hi, "range", unit))
-    for m in pats["vague"].finditer(text):
+    for m in matches("vague"):
         if free(m.start(), m.end()):
             lo, hi = lex["vague"][_phrase(m.group(0))]
             add(Amount(m.start(), m.end(), None, float(lo), float(hi), "vague"))
-    for m in pats["dozen"].finditer(text):
+    for m in matches("dozen"):
         if free(m.start(), m.end()):
             n = parse_number(m.group(0).split()[0]) if "half" not in m.group(0).lower() else 0.5
             add(Amount(m.start(), m.end(), 12.0 * (n or 1), kind="number"))
-    for m in pats["fraction"].finditer(text):
+    for m in matches("fraction"):
         if _PART_BEFORE.search(text, max(0, m.start() - 16), m.start()):
             continue  # "the eastern half of the city" names a part, not a share
         if free(m.start(), m.end()):
@@ -164,7 +199,7 @@ def find_amounts(text: str) -> list[Amount]:
                     unit="percent",
                 )
             )
-    for m in pats["number"].finditer(text):
+    for m in matches("number"):
         if not free(m.start(), m.end()):
             continue
         phrase = m.group("a")

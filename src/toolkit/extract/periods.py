@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
+from toolkit import scan as scanner
 from toolkit.alternation import alternation, lowered, words_pattern
 from toolkit.extract.numbers import parse_number
 from toolkit.lexicons import load
@@ -30,8 +31,21 @@ class TimeMention:
     kind: str  # day, said (the day a statement was made), since, span, month, recent
 
 
+# patterns read on windows around a mention, not on whole sentences
+_WINDOW_PATTERNS = ("said",)
+
+
+@scanner.warm_with
 @cache
 def _patterns() -> dict[str, re.Pattern]:
+    pats = _compiled_patterns()
+    for name, pattern in pats.items():
+        if name not in _WINDOW_PATTERNS:
+            scanner.register(pattern)
+    return pats
+
+
+def _compiled_patterns() -> dict[str, re.Pattern]:
     # lower-case patterns, matched against `lowered` text (see toolkit.alternation)
     lex = load("periods")
     wd = alternation(lex["weekdays"])
@@ -81,6 +95,7 @@ def _patterns() -> dict[str, re.Pattern]:
     }
 
 
+@scanner.warm_with
 @cache
 def _trigger() -> re.Pattern:
     # a word every time pattern needs: sentences without one are skipped
@@ -88,7 +103,7 @@ def _trigger() -> re.Pattern:
     words = [*lex["weekdays"], *lex["months"], *lex["month_abbreviations"], *lex["month_parts"]]
     words += [*lex["span_units"], *lex["recent"], "since", "month", "yesterday", "today"]
     words += ["tonight", "this morning"]
-    return re.compile(words_pattern(words))
+    return scanner.register(re.compile(words_pattern(words)), words)
 
 
 def _month_number(name: str) -> int:
@@ -119,14 +134,23 @@ def _dated(published: date, month: str, day: str, year: str | None) -> date | No
 MAX_SPAN_DAYS = 36_600
 
 
-def find_times(sentence: str, published: date | None, offset: int = 0) -> list[TimeMention]:
-    """Time expressions in `sentence` with their resolved periods (offsets shifted by offset)."""
+def find_times(
+    sentence: str, published: date | None, offset: int = 0, hits: scanner.Hits | None = None
+) -> list[TimeMention]:
+    """Time expressions in `sentence` with their resolved periods (offsets shifted by offset).
+
+    `sentence` may be a slice of a report starting at `offset`, and `hits` those of the report.
+    """
     if published is None:
         return []
     sentence = lowered(sentence)  # the patterns are lower case; spans are the same in both
-    if not _trigger().search(sentence):
+    if not scanner.search(hits, _trigger(), sentence, offset=offset):
         return []  # most sentences name no time at all
     pats = _patterns()
+
+    def matches(name: str):
+        return scanner.finditer(hits, pats[name], sentence, offset=offset)
+
     lex = load("periods")
     found: list[TimeMention] = []
     taken: list[tuple[int, int]] = []
@@ -140,24 +164,24 @@ def find_times(sentence: str, published: date | None, offset: int = 0) -> list[T
         taken.append((s, e))
         found.append(TimeMention(s + offset, e + offset, start, end, kind))
 
-    for m in pats["since_part"].finditer(sentence):
+    for m in matches("since_part"):
         mo = _month_number(m.group("month"))
         y = published.year - (1 if mo > published.month else 0)
         add(m, date(y, mo, lex["month_parts"][m.group("part").lower()]), published, "since")
     for key in ("since_date", "since_day_month"):
-        for m in pats[key].finditer(sentence):
+        for m in matches(key):
             d = _dated(published, m.group("month"), m.group("day"), m.groupdict().get("year"))
             if d:
                 add(m, d, published, "since")
-    for m in pats["since_month"].finditer(sentence):
+    for m in matches("since_month"):
         mo = _month_number(m.group("month"))
         y = int(m.group("year")) if m.group("year") else published.year - (mo > published.month)
         add(m, date(y, mo, 1), published, "since")
-    for m in pats["began_in"].finditer(sentence):
+    for m in matches("began_in"):
         add(m, date(int(m.group("year")), _month_number(m.group("month")), 1), published, "since")
-    for m in pats["since_weekday"].finditer(sentence):
+    for m in matches("since_weekday"):
         add(m, last_weekday(published, m.group("wd"), strictly_before=True), published, "since")
-    for m in pats["span"].finditer(sentence):
+    for m in matches("span"):
         n = parse_number(m.group("n"))
         if not n:
             continue
@@ -165,30 +189,30 @@ def find_times(sentence: str, published: date | None, offset: int = 0) -> list[T
         if days > MAX_SPAN_DAYS:  # "in 1,000,000 days" is no period of this war
             continue
         add(m, published - timedelta(days=max(1, round(days)) - 1), published, "span")
-    for m in pats["past_unit"].finditer(sentence):
+    for m in matches("past_unit"):
         days = lex["span_units"][m.group("unit").lower()]
         add(m, published - timedelta(days=days - 1), published, "span")
-    for m in pats["last_month"].finditer(sentence):
+    for m in matches("last_month"):
         first_this = published.replace(day=1)
         last_prev = first_this - timedelta(days=1)
         add(m, last_prev.replace(day=1), last_prev, "month")
-    for m in pats["month_part"].finditer(sentence):
+    for m in matches("month_part"):
         mo = _month_number(m.group("month"))
         y = published.year - (1 if mo > published.month else 0)
         add(m, date(y, mo, lex["month_parts"][m.group("part").lower()]), None, "month_part")
-    for m in pats["date"].finditer(sentence):
+    for m in matches("date"):
         d = _dated(published, m.group("month"), m.group("day"), m.group("year"))
         if d:
             add(m, d, d, "day")
-    for m in pats["weekday"].finditer(sentence):
+    for m in matches("weekday"):
         d = last_weekday(published, m.group("wd"), strictly_before=False)
         said = pats["said"].search(sentence[max(0, m.start() - 25) : m.start()])
         add(m, d, d, "said" if said else "day")
-    for m in pats["yesterday"].finditer(sentence):
+    for m in matches("yesterday"):
         d = published - timedelta(days=1)
         add(m, d, d, "day")
-    for m in pats["today"].finditer(sentence):
+    for m in matches("today"):
         add(m, published, published, "day")
-    for m in pats["recent"].finditer(sentence):
+    for m in matches("recent"):
         add(m, None, published, "recent")
     return sorted(found, key=lambda t: t.start)

@@ -6,18 +6,22 @@ from functools import cache
 
 import regex
 
+from toolkit import scan as scanner
 from toolkit.alternation import alternation
 from toolkit.extract.numbers import Amount
 from toolkit.lexicons import load
 
 
+@scanner.warm_with
 @cache
 def _pattern() -> regex.Pattern:
     alt = alternation(load("qualifiers")["total_share"])
     # "recaptured all of Palmyra", 'regained "full control" of the city'
-    return regex.compile(
-        rf"(?<!\w)[\"“]?(?:{alt})[\"”]?(?=\s+(?:of\s+)?(?:the\s+)?\p{{Lu}}|\s+of\s+the\s+city)",
-        regex.I,
+    return scanner.register(
+        regex.compile(
+            rf"(?<!\w)[\"“]?(?:{alt})[\"”]?(?=\s+(?:of\s+)?(?:the\s+)?\p{{Lu}}|\s+of\s+the\s+city)",
+            regex.I,
+        )
     )
 
 
@@ -29,15 +33,18 @@ _AIM = regex.compile(
 )
 
 
-def may_hold_total(text: str, pos: int = 0, endpos: int | None = None) -> bool:
-    """A cheap test that text[pos:endpos] could state total control."""
-    return _pattern().search(text, pos, len(text) if endpos is None else endpos) is not None
+def may_hold_total(
+    text: str, pos: int = 0, endpos: int | None = None, hits: scanner.Hits | None = None
+) -> bool:
+    """A cheap test that text[pos:endpos] could state total control (`hits`: those of text)."""
+    return scanner.search(hits, _pattern(), text, pos, endpos) is not None
 
 
-def total_shares(sentence: str) -> list[Amount]:
-    """Mentions of total control in `sentence`, each as a 100 percent amount."""
+def total_shares(sentence: str, hits: scanner.Hits | None = None, offset: int = 0) -> list[Amount]:
+    """Mentions of total control in `sentence` (a slice of a report starting at `offset`,
+    whose `hits` are given), each as a 100 percent amount."""
     out = []
-    for m in _pattern().finditer(sentence):
+    for m in scanner.finditer(hits, _pattern(), sentence, offset=offset):
         if _AIM.search(sentence[max(0, m.start() - 40) : m.start()]):
             continue
         out.append(Amount(m.start(), m.end(), 100.0, kind="total", unit="percent"))
