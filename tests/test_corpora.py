@@ -74,6 +74,22 @@ def test_unsafe_ids_are_rejected_not_dropped(tmp_path):
     assert ledger.loc[0, "status"] == "rejected" and "safe file name" in ledger.loc[0, "reason"]
 
 
+def test_earliest_dateline_wins_whichever_its_form(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "id,text\n"
+        'a,"10 December 2016, updated Dec 12, 2016"\n'
+        'b,"Dec 12, 2016 14:05 GMT, from 10 December 2016"\n'
+        'c,"Feb 30, 2016 is no day"\n',
+        encoding="utf-8",
+    )
+    reports = read_reports_csv(path, {"report_id": "id", "body": "text"}).set_index("report_id")
+    assert reports.loc["a", "published"] == pd.Timestamp("2016-12-10", tz="UTC")
+    assert reports.loc["b", "published"] == pd.Timestamp("2016-12-12T14:05", tz="UTC")
+    assert pd.isna(reports.loc["c", "published"])
+    assert reports["published_from"].tolist()[:2] == ["dateline", "dateline"]
+
+
 @pytest.mark.skipif(not FAKES.is_file(), reason="FA-KES corpus not beside the repo")
 def test_whole_fakes_corpus_is_accounted_for():
     reports, ledger = read_fakes(FAKES, with_ledger=True)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import regex
 
 from toolkit.errors import ReportError
 from toolkit.reference import sources
@@ -65,49 +66,74 @@ def read_reports_csv(
     a record with no text, an unusable id or a missing column is rejected. With
     `with_ledger`, also returns one ledger row per record.
     """
-    raw = _read_csv(path)
+    frame, ledger = _reports_of(
+        _read_csv(path),
+        path,
+        mapping,
+        id_prefix=id_prefix,
+        date_format=date_format,
+        outlet_codes=outlet_codes,
+    )
+    return (frame, ledger) if with_ledger else frame
+
+
+def _reports_of(
+    raw: pd.DataFrame,
+    path: str | Path,
+    mapping: Mapping[str, str],
+    *,
+    id_prefix: str,
+    date_format: str | None,
+    outlet_codes: Mapping[str, str] | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(reports, ledger) of a CSV already read, so a caller that needs `raw` too reads it once."""
     missing = sorted(set(mapping.values()) - set(raw.columns))
     if "body" not in mapping or missing:
         problem = f"missing column(s) {', '.join(missing)}" if missing else "no body column"
         raise ReportError(path, problem)
     records, ledger, seen = [], [], {}
-    for n, row in enumerate(raw.to_dict("records"), start=1):
-        field = {k: (row[c].strip() or None) for k, c in mapping.items()}
+    for n, (field, body) in enumerate(_fields(raw, mapping), start=1):
         source_id = field.get("report_id") or str(n)
         report_id = f"{id_prefix}{source_id}"
         reason = _reject_reason(field, report_id)
         if reason:
             ledger.append((n, source_id, "rejected", None, reason))
-            continue
-        if report_id in seen:
-            same = seen[report_id]["body"] == row[mapping["body"]]
-            note = "same text" if same else "different text; the first record's text is kept"
-            first = seen[report_id]["_record"]
+        elif report_id in seen:
+            first, first_body = seen[report_id]
+            note = "same text" if body == first_body else _KEPT_FIRST
             ledger.append((n, source_id, "merged", report_id, f"repeats record {first} ({note})"))
-            seen[report_id]["_merged"].append(row)
-            continue
-        record = _record(path, n, field, report_id, row[mapping["body"]], date_format, outlet_codes)
-        record["_record"], record["_merged"] = n, []
-        seen[report_id] = record
-        records.append(record)
-        ledger.append((n, source_id, "loaded", report_id, record.pop("_note")))
-    frame = reports_frame([{k: v for k, v in r.items() if not k.startswith("_")} for r in records])
-    for extra in _EXTRA_COLUMNS:
-        frame[extra] = [r["_" + extra] for r in records]
-    frame["date_column"] = pd.to_datetime(frame["date_column"], utc=True).dt.as_unit("us")
+        else:
+            record = _record(path, n, field, report_id, body, date_format, outlet_codes)
+            seen[report_id] = (n, body)
+            records.append(record)
+            ledger.append((n, source_id, "loaded", report_id, record["note"]))
+    frame = _frame_of(records)
     ledger_frame = pd.DataFrame(ledger, columns=LEDGER_COLUMNS)
     _check_ledger(path, len(raw), ledger_frame)
-    if with_ledger:
-        return frame, ledger_frame
-    return frame
+    return frame, ledger_frame
+
+
+_KEPT_FIRST = "different text; the first record's text is kept"
+
+
+def _fields(raw: pd.DataFrame, mapping: Mapping[str, str]) -> Iterator[tuple[dict, str]]:
+    """Each record's fields (stripped, blank as None) and its body as written, row by row.
+
+    Columns are read as lists once, so no dict or Series is built per row.
+    """
+    keys = list(mapping)
+    rows = zip(*(raw[c].tolist() for c in mapping.values()), strict=True)
+    for values, body in zip(rows, raw[mapping["body"]].tolist(), strict=True):
+        yield {k: (v.strip() or None) for k, v in zip(keys, values, strict=True)}, body
+
+
+_SAFE_ID = regex.compile(SAFE_ID)  # compiled once, not looked up per record
 
 
 def _reject_reason(field: dict, report_id: str) -> str | None:
-    import regex
-
     if not field.get("body"):
         return "no article text"
-    if not regex.fullmatch(SAFE_ID, report_id):
+    if not _SAFE_ID.fullmatch(report_id):
         return f"id {report_id!r} is not a safe file name"
     return None
 
@@ -147,14 +173,27 @@ def _record(path, n, field, report_id, body, date_format, outlet_codes) -> dict:
         path=f"{path}#{n}",
         source_file=None,
         n_replacement=body.count("\ufffd"),
-        _published_from=_source_of_date(dateline, column_date),
-        _date_column=column_date,
-        _date_disagrees=disagree,
-        _note="; ".join(notes) or None,
+        published_from=_source_of_date(dateline, column_date),
+        date_column=column_date,
+        date_disagrees=disagree,
+        note="; ".join(notes) or None,
     )
 
 
 _EXTRA_COLUMNS = ("published_from", "date_column", "date_disagrees")
+
+
+def _frame_of(records: list[dict]) -> pd.DataFrame:
+    """The records as a validated `Reports` frame, with the columns saying where dates came from.
+
+    `reports_frame` takes the `Reports` keys of each record and leaves the others; the extra
+    columns are then set whole, so an empty frame gets the same column types as ever.
+    """
+    frame = reports_frame(records)
+    for extra in _EXTRA_COLUMNS:
+        frame[extra] = [r[extra] for r in records]
+    frame["date_column"] = pd.to_datetime(frame["date_column"], utc=True).dt.as_unit("us")
+    return frame
 
 
 def _source_of_date(dateline, column_date) -> str | None:
@@ -189,26 +228,28 @@ def read_fakes(
     """
     registry = sources().dropna(subset=["fakes_code"])
     codes = dict(zip(registry["fakes_code"], registry["name"], strict=True))
-    frame, ledger = read_reports_csv(
-        path,
-        FAKES_MAPPING,
-        id_prefix="fakes-",
-        date_format="%m/%d/%Y",
-        outlet_codes=codes,
-        with_ledger=True,
+    raw = _read_csv(path)  # read once: the reports and the labels both come from it
+    frame, ledger = _reports_of(
+        raw, path, FAKES_MAPPING, id_prefix="fakes-", date_format="%m/%d/%Y", outlet_codes=codes
     )
-    raw = _read_csv(path)
-    groups = raw.groupby("unit_id", sort=False)
-    labels = groups["labels"].agg(lambda s: "|".join(sorted(set(s))))
-    places = groups["location"].agg(lambda s: "|".join(sorted(set(s))))
+    labels = _distinct_by_unit(raw, "labels")
+    places = _distinct_by_unit(raw, "location")
     unit = frame["report_id"].str.removeprefix("fakes-")
     frame["labels"] = unit.map(labels)
     frame["label_conflict"] = frame["labels"].str.contains("|", regex=False)
     frame["fakes_locations"] = unit.map(places)
-    frame["n_records"] = unit.map(groups.size()).astype("int64")
-    merged = ledger["status"] == "merged"
-    conflict = ledger["source_id"].map(labels).str.contains("|", regex=False)
-    ledger.loc[merged & conflict, "reason"] += "; conflicting labels " + ledger.loc[
-        merged & conflict, "source_id"
-    ].map(labels)
+    frame["n_records"] = unit.map(raw["unit_id"].value_counts(sort=False)).astype("int64")
+    source_labels = ledger["source_id"].map(labels)
+    conflict = (ledger["status"] == "merged") & source_labels.str.contains("|", regex=False)
+    ledger.loc[conflict, "reason"] += "; conflicting labels " + source_labels[conflict]
     return (frame, ledger) if with_ledger else frame
+
+
+def _distinct_by_unit(raw: pd.DataFrame, column: str) -> pd.Series:
+    """Each unit_id's distinct `column` values, sorted and joined by '|', in one pass."""
+    if column not in raw.columns:
+        raise KeyError(f"Column not found: {column}")  # as a groupby selection words it
+    groups: dict[str, set[str]] = {}
+    for unit, value in zip(raw["unit_id"].tolist(), raw[column].tolist(), strict=True):
+        groups.setdefault(unit, set()).add(value)
+    return pd.Series({unit: "|".join(sorted(values)) for unit, values in groups.items()})

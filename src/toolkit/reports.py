@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -50,6 +51,9 @@ _DATELINES = [
     ),
 ]
 _MONTH_NUMBER = {m: i for i, m in enumerate(_MONTHS.replace("|sept", "").split("|"), start=1)}
+# both datelines in one pattern, in that order, sharing group names (a branch reset): one
+# search finds the earliest dateline, the first kind winning a tie, as two searches would
+_DATELINE = regex.compile("(?|" + "|".join(rx.pattern for rx in _DATELINES) + ")", regex.I)
 
 
 class _NoDatesLoader(yaml.SafeLoader):
@@ -88,16 +92,20 @@ def iter_report_paths(paths: str | Path | Iterable[str | Path]) -> Iterator[Path
 
 def parse_dateline(text: str, head: int = 400) -> pd.Timestamp | None:
     """The first dateline in the opening `head` characters, as a UTC timestamp."""
-    window = text[:head]
-    hits = [m for rx in _DATELINES for m in [rx.search(window)] if m]
-    if not hits:
+    m = _DATELINE.search(text[:head])
+    if m is None:
         return None
-    m = min(hits, key=lambda m: m.start())
+    return _dateline_stamp(m["year"], m["mon"], m["day"], m["hh"], m["mm"])
+
+
+@lru_cache(maxsize=4096)  # a corpus repeats its dates: build each timestamp once
+def _dateline_stamp(
+    year: str, mon: str, day: str, hh: str | None, mm: str | None
+) -> pd.Timestamp | None:
+    """A dateline's parts as a UTC timestamp; None when they name no real day or time."""
     try:
-        month = _MONTH_NUMBER[m.group("mon").lower()[:3]]
-        hh = int(m.groupdict().get("hh") or 0)
-        mm = int(m.groupdict().get("mm") or 0)
-        when = datetime(int(m.group("year")), month, int(m.group("day")), hh, mm, tzinfo=UTC)
+        month = _MONTH_NUMBER[mon.lower()[:3]]
+        when = datetime(int(year), month, int(day), int(hh or 0), int(mm or 0), tzinfo=UTC)
     except (ValueError, KeyError):
         return None
     return pd.Timestamp(when)
