@@ -42,6 +42,7 @@ def _lex():
         "geography": _words_pattern(lex["geography"]),
         "control": _words_pattern(lex["control"]),
         "stop": set(lex["stop_words"]),
+        "modifiers": set(lex["modifiers"]),
         # "including 14 children", "among them two women": a part of the figure before
         "subset": re.compile(rf"(?<!\w)(?:{alternation(lex['subset_cues'])})\s+(?:\S+\s+)?$"),
         "partitive": re.compile(rf"\s*(?:{alternation(lex['partitive'])})\b"),
@@ -59,6 +60,7 @@ class Reading:
     event: str | None = None  # the cue class it was read from (killed, displaced ...)
 
 
+_AND_NOUN = regex.compile(r"\s+[^\W\d]+\s+([\w'’-]+)")
 # Words that may stand between a number and its noun ("450 others", "17 foreign-backed
 # militants", "1,959 members of the Iraqi forces", "eight of those killed were civilians").
 _NOUN_WINDOW = 6
@@ -69,14 +71,25 @@ def counted_noun(text: str, end: int) -> tuple[str | None, int]:
     lex = _lex()
     window = text[end : end + 80]
     words = list(_WORD.finditer(window))[:_NOUN_WINDOW]
+    fallback: tuple[str | None, int] = (None, end)
     for w in words:
         word = w.group(0).lower()
         cls = lex["nouns"].get(word)
+        if word in lex["modifiers"]:  # "two more civilians": the noun is still to come
+            if fallback[0] is None and cls:
+                fallback = (cls, end + w.end())
+            continue
         if cls:
             return cls, end + w.end()
+        if word == "and" and fallback[0] is None:
+            # "30 regime and allied fighters": one noun with two modifiers
+            after = _AND_NOUN.match(text, end + w.end())
+            cls = after and lex["nouns"].get(after.group(1).lower())
+            if cls:
+                return cls, end + w.end() + after.end(1) - after.start()
         if word in lex["stop"]:
             break
-    return None, end
+    return fallback
 
 
 def noun_before(text: str, start: int, hits=None, offset: int = 0) -> str | None:
@@ -98,19 +111,11 @@ def _nearest_event(text: str, amount: Amount, phrase_end: int, hits=None, offset
     before the figure: with its punctuation stripped, "2 killed 10 injured" puts "killed"
     before 10, but 10 are the injured.
     """
-    right_after = _PASSIVE_GAP.match(text, phrase_end)
-    if right_after:
-        # "killing 2 people injuring 7 others": a verb in -ing takes the figure after it
-        cue = next(
-            (
-                c
-                for c in _event_cues(text, hits, offset)
-                if c[0] == right_after.end() and c[2][-3:] != "ing"
-            ),
-            None,
-        )
-        if cue:
-            return cue[3]
+    passive = _passive_cue(text, phrase_end, hits, offset)
+    if passive:
+        return passive
+    if _TOLL.search(text, max(0, amount.start - 90), amount.start):
+        return "killed"  # "the death toll from the attacks rose to 12"
     direct = _direct_cue(text, amount, hits, offset)
     if direct:
         return direct
@@ -126,6 +131,34 @@ def _nearest_event(text: str, amount: Amount, phrase_end: int, hits=None, offset
     if before:
         return min(before)[1]
     return min(after)[1] if after else None
+
+
+def _passive_cue(text: str, phrase_end: int, hits=None, offset: int = 0) -> str | None:
+    """The event of a verb right after a figure's phrase ("25 others injured", "2 were killed").
+
+    A verb in -ing takes the figure after it instead ("killing 2 people injuring 7 others").
+    """
+    right_after = _PASSIVE_GAP.match(text, phrase_end)
+    if not right_after:
+        return None
+    cue = next(
+        (
+            c
+            for c in _event_cues(text, hits, offset)
+            if c[0] == right_after.end() and c[2][-3:] != "ing"
+        ),
+        None,
+    )
+    return cue[3] if cue else None
+
+
+# a toll that rises to the figure: "the death toll from the attacks rose to 12"
+_TOLL = re.compile(
+    r"(?<!\w)toll\b(?:[^.;:\d]{0,70}?)\s(?:has\s+|had\s+)?(?:ris(?:es|en)|rose|climb(?:ed|s)|"
+    r"reach(?:ed|es)|hit|hits|st(?:ood|ands)|jump(?:ed|s)|increas(?:ed|es)|mount(?:ed|s)|"
+    r"went\s+up|go(?:es)?\s+up)\s+(?:to|at)\s+(?:(?:at\s+least|more\s+than|nearly|almost|"
+    r"about|around|some|over)\s+)?$"
+)
 
 
 @lru_cache(maxsize=4)
@@ -199,7 +232,13 @@ def classify(
         noun = previous_noun or noun_before(low, amount.start, hits, offset)
     if noun == "other_group":
         return None
-    subset = previous_event and lex["subset"].search(low, max(0, amount.start - 30), amount.start)
+    # "including 14 children" shares the event of the figure before, unless a verb of its
+    # own follows it ("four killed including a child 25 others injured")
+    subset = (
+        previous_event
+        and lex["subset"].search(low, max(0, amount.start - 30), amount.start)
+        and not _passive_cue(low, phrase_end, hits, offset)
+    )
     event = previous_event if subset else _nearest_event(low, amount, phrase_end, hits, offset)
     if event is None:
         return None

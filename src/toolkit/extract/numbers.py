@@ -80,6 +80,13 @@ def _patterns() -> dict[str, re.Pattern]:
             re.compile(rf"(?<!\w)(?:{alternation(lex['fractions'])})(?=\s+of\b|\s*$)"),
             lex["fractions"],
         ),
+        # "a quarter of a million", "half a million": a fraction of a multiplier is a count
+        "fraction_of": scanner.register(
+            re.compile(
+                rf"(?<!\w)(?P<f>{alternation(lex['fractions'])})\s+(?:of\s+)?an?\s+"
+                rf"(?P<m>{mult})(?!\w)"
+            )
+        ),
         "dozen": scanner.register(
             re.compile(rf"(?<!\w)(?:{dozen})\s+dozen(?!\w)"), [f"{d} dozen" for d in _DOZENS]
         ),
@@ -178,6 +185,11 @@ def find_amounts(text: str, hits: scanner.Hits | None = None, offset: int = 0) -
         if m.group("ua") and unit is None:
             unit = "percent"
         add(Amount(m.start(), end, None, lo, hi, "range", unit))
+    for m in matches("fraction_of"):
+        if free(m.start(), m.end()):
+            share = float(lex["fractions"][_phrase(m.group("f"))]) / 100
+            whole = lex["multipliers"][m.group("m")]
+            add(Amount(m.start(), m.end(), round(share * whole), kind="number"))
     for m in matches("vague"):
         if free(m.start(), m.end()):
             lo, hi = lex["vague"][_phrase(m.group(0))]
@@ -204,7 +216,8 @@ def find_amounts(text: str, hits: scanner.Hits | None = None, offset: int = 0) -
             continue
         phrase = m.group("a")
         value = parse_number(phrase)
-        if value is None or phrase.lower() in ("a", "one") and not _counted_after(text, m.end()):
+        word = phrase.lower()
+        if value is None or word == "a" or word == "one" and not _counted_after(text, m.end()):
             continue
         unit, end = _unit_after(text, m.end())
         add(Amount(m.start(), end, value, kind="number", unit=unit))
@@ -217,8 +230,28 @@ def _phrase(words: str) -> str:
 
 
 def _counted_after(text: str, end: int) -> bool:
-    """'one' or 'a' only count as numbers when a multiplier word made them a phrase."""
-    return False
+    """Whether "one" at `end` counts people: a person noun follows it ("one civilian").
+
+    Otherwise "one" and "a" are no figure ("one of the largest", "a person was hurt"),
+    unless a multiplier made them part of one ("a hundred").
+    """
+    m = _NEXT_WORD.match(text, end)
+    return bool(m) and m.group(1) in _people_nouns()
+
+
+_NEXT_WORD = re.compile(r"\s+([\w'’-]+)")
+
+
+_NOT_PEOPLE = ("other_group", "family")  # "from one family" names no count of families
+
+
+@cache
+def _people_nouns() -> frozenset[str]:
+    lex = load("categories")
+    words = {
+        w.rstrip("*").lower() for c, ws in lex["nouns"].items() if c not in _NOT_PEOPLE for w in ws
+    }
+    return frozenset(words - set(lex["modifiers"]) - {"others", "lives"})
 
 
 def _looks_like_date_or_time(text: str, start: int, end: int) -> bool:
