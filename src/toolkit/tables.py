@@ -15,9 +15,11 @@ from typing import BinaryIO
 import pandas as pd
 import pandera.pandas as pa
 import regex
+from pandas.api.types import is_string_dtype
+from pandera.errors import SchemaErrorReason
 
 from toolkit.errors import ToolkitError
-from toolkit.schemas import Claims, ControlEvents
+from toolkit.schemas import ROW_WISE, Claims, ControlEvents
 
 CLAIM_COLUMNS = [
     "report_id", "category", "value", "qualifier", "value_low", "value_high", "unit",
@@ -101,6 +103,9 @@ def split_valid(frame: pd.DataFrame, schema) -> tuple[pd.DataFrame, pd.DataFrame
     A column rule is named with its column ("value: greater_than_or_equal_to(0)"), a
     rule over the whole row by its message ("value beyond the plausible maximum of its
     unit"); a row breaking several rules lists them all, separated by "; ".
+
+    When each row is judged alone, the rows that broke no rule are taken from the failed
+    validation, not validated a second time (see `_failures_are_rows`).
     """
     try:
         return validate(frame, schema), frame.iloc[0:0].assign(rule=pd.Series(dtype=str))
@@ -110,7 +115,70 @@ def split_valid(frame: pd.DataFrame, schema) -> tuple[pd.DataFrame, pd.DataFrame
         rules = named.groupby("index")["rule"].agg(lambda c: "; ".join(sorted(set(c))))
         bad = frame.index.isin(rules.index)
         rejects = frame[bad].assign(rule=rules.reindex(frame.index[bad]).to_numpy())
+        if _failures_are_rows(exc, frame, schema):
+            return _rows_left(exc.data, bad), rejects
         return validate(frame[~bad], schema), rejects
+
+
+def _rows_left(validated: pd.DataFrame, bad) -> pd.DataFrame:
+    """The rows of a validated (coerced) frame not in `bad`, still carrying their schema
+    (`.pandera.schema`) as a frame returned by `validate` does."""
+    return validated[~bad].pandera.add_schema(validated.pandera.schema)
+
+
+# The failures that belong to single rows: a broken check, a null where none may be.
+_ROW_FAILURES = frozenset(
+    {SchemaErrorReason.DATAFRAME_CHECK, SchemaErrorReason.SERIES_CONTAINS_NULLS}
+)
+
+
+def _failures_are_rows(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, schema) -> bool:
+    """Whether the rows that broke no rule are already validated by the failed validation:
+    true when every rule judges a row alone (`schemas.ROW_WISE`), every failure names a row
+    of frame, and coercion works value by value. The coerced frame (`exc.data`) less the
+    failing rows is then what validating the rest again would give."""
+    index = exc.failure_cases["index"]
+    return (
+        schema in ROW_WISE
+        and _no_rule_across_rows(schema)
+        and all(e.reason_code in _ROW_FAILURES for e in exc.schema_errors)
+        and len(index) > 0
+        and index.notna().all()
+        and pd.Index(index).isin(frame.index).all()
+        and _coerced_value_by_value(frame, schema)
+    )
+
+
+@cache
+def _no_rule_across_rows(schema) -> bool:
+    """Whether a schema of `ROW_WISE` is still without a rule over several rows
+    (uniqueness, grouping, parsing) and without a cap on the failures it reports."""
+    full = schema.to_schema()
+    columns = full.columns.values()
+    checks = [*full.checks, *(check for col in columns for check in col.checks)]
+    return (
+        not full.unique
+        and not full.parsers
+        and not any(col.unique or col.parsers for col in columns)
+        and all(c.groupby is None and c.n_failure_cases is None for c in checks)
+    )
+
+
+def _coerced_value_by_value(frame: pd.DataFrame, schema) -> bool:
+    """Whether coercing a subset of frame gives that subset of the coerced frame: `astype`
+    works value by value, but text parsed as dates takes the format guessed from the
+    first date, so text is allowed only where the column is text."""
+    columns = schema.to_schema().columns
+    return all(
+        col.dtype is None or is_string_dtype(col.dtype.type) or not _textual(frame[name])
+        for name, col in columns.items()
+        if name in frame.columns
+    )
+
+
+def _textual(values: pd.Series) -> bool:
+    """Whether a column holds text (or anything: object), which coercion may parse."""
+    return values.dtype == object or is_string_dtype(values.dtype)
 
 
 def _rule_name(case) -> str:
