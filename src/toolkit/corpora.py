@@ -17,7 +17,7 @@ import regex
 
 from toolkit.errors import ReportError
 from toolkit.reference import sources
-from toolkit.reports import parse_dateline, reports_frame
+from toolkit.reports import find_dateline, reports_frame
 from toolkit.schemas import SAFE_ID
 
 FAKES_ENV = "TOOLKIT_FAKES_CSV"
@@ -149,7 +149,8 @@ def _record(path, n, field, report_id, body, date_format, outlet_codes) -> dict:
     column_date = _parse_date(field.get("published"), date_format)
     if field.get("published") and column_date is None:
         notes.append(f"date {field['published']!r} is not a date")
-    dateline = parse_dateline(body, head=40)
+    found = find_dateline(body)
+    dateline = found[2] if found else None
     published = dateline if dateline is not None else column_date
     disagree = (
         dateline is not None and column_date is not None and dateline.date() != column_date.date()

@@ -13,7 +13,7 @@ import pandas as pd
 import regex
 
 from toolkit import scan as scanner
-from toolkit.alternation import lowered, words_pattern
+from toolkit.alternation import alternation, lowered
 from toolkit.schemas import Actors, Places, Sources
 
 
@@ -79,8 +79,9 @@ class AliasIndex:
                     if key:
                         words.setdefault(key, name)
         phrases = [" ".join(k) for k in words]
-        pattern = re.compile(words_pattern(phrases, _JOINER))
-        scanner.register(pattern, phrases, _JOINER)
+        # an optional "s": a possessive whose apostrophe was stripped ("SANAs reporter")
+        pattern = re.compile(rf"(?<!\w)(?:{alternation(phrases, _JOINER)})s?(?!\w)")
+        scanner.register(pattern, phrases, _JOINER, suffix="s?")
         return cls(canonical, words, acronyms, pattern)
 
     def find(self, text: str, pos: int = 0, endpos: int | None = None):
@@ -98,7 +99,7 @@ class AliasIndex:
         low = lowered(text)
         for m in scanner.finditer(scanner.hits_of(low), self.pattern, low):
             name, acronym = self._surface(m.group())
-            if acronym is not None and text[m.start() : m.end()] != acronym:
+            if acronym is not None and text[m.start() : m.start() + len(acronym)] != acronym:
                 continue  # "is" is not IS
             out.append((m.start(), m.end(), name))
         return out
@@ -109,6 +110,8 @@ class AliasIndex:
         known = self.forms.get(matched)
         if known is None:
             key = tuple(_WORD.findall(matched))
+            if key not in self.words:  # the possessive "s" of stripped text
+                key = (*key[:-1], key[-1][:-1])
             acronym = key[0].upper() if len(key) == 1 and key[0].upper() in self.acronyms else None
             known = self.forms[matched] = (self.words[key], acronym)
         return known

@@ -90,6 +90,36 @@ def iter_report_paths(paths: str | Path | Iterable[str | Path]) -> Iterator[Path
             yield p
 
 
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_WEEKDAY_LED = regex.compile(rf"(?<!\w){_WEEKDAY},?\s+", regex.I)
+_WEEKDAY_BEFORE = regex.compile(rf"(?<!\w){_WEEKDAY},?\s+$", regex.I)
+
+
+def find_dateline(text: str, head: int = 40, led_head: int = 250):
+    """(start, end, timestamp) of a report's dateline, else None: a date within the first
+    `head` characters, or one led by its weekday within the first `led_head`, as when a
+    headline and an agency come first ("... - Reuters Wednesday 26 Oct 2016 ...").
+
+    The span takes in a weekday just before the date: the whole dateline names the
+    publication day, not the day of anything the report tells.
+    """
+    m = _DATELINE.search(text[:head])
+    if m is None:
+        m = next(
+            (
+                d
+                for w in _WEEKDAY_LED.finditer(text, 0, led_head)
+                if (d := _DATELINE.match(text, w.end()))
+            ),
+            None,
+        )
+    if m is None:
+        return None
+    weekday = _WEEKDAY_BEFORE.search(text, max(0, m.start() - 12), m.start())
+    stamp = _dateline_stamp(m["year"], m["mon"], m["day"], m["hh"], m["mm"])
+    return (weekday.start() if weekday else m.start()), m.end(), stamp
+
+
 def parse_dateline(text: str, head: int = 400) -> pd.Timestamp | None:
     """The first dateline in the opening `head` characters, as a UTC timestamp."""
     m = _DATELINE.search(text[:head])

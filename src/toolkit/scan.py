@@ -91,20 +91,22 @@ def register(
     bounded: bool = True,
     trailing: bool | None = None,
     extra: Iterable[str] = (),
+    suffix: str = "",
 ):
     """Add `pattern` to the automaton and return it unchanged.
 
     With `phrases` (the word list it was built from, see `toolkit.alternation`) every match
     of `pattern` must start where one of them starts, or where one of the `extra`
     expressions does; `bounded` says that a match starts a word, `trailing` (the same by
-    default) that the phrase ends one. Without phrases, any pattern is accepted.
+    default) that the phrase ends one, after an optional `suffix` (an expression) that the
+    pattern allows. Without phrases, any pattern is accepted.
     """
     if id(pattern) in _REGISTRY:
         return pattern
     caseless = bool(pattern.flags & re.IGNORECASE)
     if phrases is not None:
         trailing = bounded if trailing is None else trailing
-        expressions = [_phrase_expression(p, joiner, bounded, trailing) for p in phrases]
+        expressions = [_phrase_expression(p, joiner, bounded, trailing, suffix) for p in phrases]
         expressions = tuple(e for e in expressions if e) + tuple(x.encode() for x in extra)
         spec = _Spec(pattern, len(_REGISTRY), expressions, True, caseless)
     else:
@@ -119,7 +121,9 @@ def _ascii_pattern(text: str) -> str:
     return _NON_ASCII.sub(lambda m: f"\\x{ord(ascii_char(m.group())):02x}", text)
 
 
-def _phrase_expression(phrase: str, joiner: str, bounded: bool, trailing: bool) -> bytes:
+def _phrase_expression(
+    phrase: str, joiner: str, bounded: bool, trailing: bool, suffix: str = ""
+) -> bytes:
     words = phrase.lower().split()
     if not words:
         return b""
@@ -131,7 +135,7 @@ def _phrase_expression(phrase: str, joiner: str, bounded: bool, trailing: bool) 
         body += r"\w*"
     lead = r"\b" if bounded and re.match(r"\w", words[0]) else ""
     tail = r"\b" if trailing and (stem or re.search(r"\w$", words[-1])) else ""
-    return (lead + body + tail).encode("ascii")
+    return (lead + body + suffix + tail).encode("ascii")
 
 
 def _widened(source: str) -> bytes:

@@ -84,6 +84,9 @@ def report_claims(report) -> list[dict]:
             p_times = find_times(ctx.body[prev[0] : prev[1]], ctx.published, prev[0], hits)
             prev_since = [t for t in p_times if t.kind == "since"]
         times = find_times(sentence, ctx.published, s_start, hits)
+        d_start, d_end = ctx.dateline
+        if s_start < d_end and d_start < s_end:
+            times = [t for t in times if not d_start <= t.start < d_end]
         places = find_places(ctx, s_start, s_end)
         actors = find_actors(ctx, s_start, s_end)
         previous_noun = None

@@ -16,6 +16,7 @@ from toolkit.alternation import lowered, words_pattern
 from toolkit.extract.sentences import split_sentences
 from toolkit.lexicons import load
 from toolkit.reference import actor_index, canonical_source, gazetteer, place_index, source_index
+from toolkit.reports import find_dateline
 
 _PHOTO_BY = regex.compile(r"photo\s+by\s+$", regex.I)
 
@@ -64,6 +65,7 @@ class ReportContext:
     sentences: list[tuple[int, int]] = field(default_factory=list)
     section_city: dict[int, str] = field(default_factory=dict)  # sentence start -> city
     hits: scanner.Hits | None = None  # where each cue list may match (toolkit.scan)
+    dateline: tuple[int, int] = (0, 0)  # the dateline's span: its date is no event's
 
     @classmethod
     def from_row(cls, row) -> ReportContext:
@@ -79,6 +81,8 @@ class ReportContext:
         ctx = cls(row.report_id, body, pub, default, _main_city(body))
 
         ctx.sentences = list(split_sentences(body))
+        found = find_dateline(body)
+        ctx.dateline = found[:2] if found else (0, 0)
         ctx.hits = scanner.hits_of(lowered(body))
         if ctx.hits is not None:
             ctx.hits.know_sentences(ctx.sentences)
