@@ -215,3 +215,99 @@ def test_a_part_of_a_toll_shares_its_event(write_report):
         ["children_killed", 14.0],
         ["wounded", 250.0],
     ]
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # "one" before a person noun is a figure; "a" and "one of the" are not
+        ("Shelling on Quneitra killed one civilian.\n", [["civilians_killed", 1.0]]),
+        ("A person was injured when one of the shells hit a house.\n", []),
+        ("The strike killed six civilians from one family.\n", [["civilians_killed", 6.0]]),
+        # "more" and "other" leave the noun to come; a noun that counts no people ends it
+        ("Two more civilians were killed in Idlib.\n", [["civilians_killed", 2.0]]),
+        ("Fifteen others were killed in two more incidents.\n", [["people_killed", 15.0]]),
+        ("Gunmen fired 28 rocket and mortar shells on the village, injuring 2 people.\n",
+         [["wounded", 2.0]]),
+        # one noun, two modifiers
+        ("Fighting has also killed 30 regime and allied fighters.\n",
+         [["combatants_killed", 30.0]]),
+        # a toll that rises to the figure
+        ("The death toll from the attacks on Aleppo rose to 12 with over 200 injured.\n",
+         [["people_killed", 12.0], ["wounded", 200.0]]),
+        ("Rescuers uncovered the bodies of 8 people from the rubble.\n",
+         [["people_killed", 8.0]]),
+        ("Shells hit the city claiming the lives of 8 persons and injuring 58 others.\n",
+         [["people_killed", 8.0], ["wounded", 58.0]]),
+        # a fraction of a million is a count, not a share
+        ("Since then more than a quarter of a million people have been killed.\n",
+         [["people_killed", 250000.0]]),
+    ],
+)  # fmt: skip
+def test_what_a_figure_counts(write_report, body, expected):
+    claims = _claims_of(write_report, body)
+    assert claims[["category", "value"]].values.tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # a verb after the figure is its own, unless it takes a figure of its own
+        ("Four people including a child killed 25 others injured in attacks on Damascus.\n",
+         [["people_killed", 4.0], ["wounded", 25.0]]),
+        ("A suicide bomber killed 30 people injured 90 in an attack on a wedding.\n",
+         [["people_killed", 30.0], ["wounded", 90.0]]),
+        ("Syrian Army kills 33 terrorists captured 10 in Rural Daraa.\n",
+         [["combatants_killed", 33.0], ["detained", 10.0]]),
+    ],
+)  # fmt: skip
+def test_verbs_of_stripped_headlines(write_report, body, expected):
+    claims = _claims_of(write_report, body)
+    assert claims[["category", "value"]].values.tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # a part of a toll with a category of its own is a claim; one in the same category is not
+        ("The blasts killed 22 people, seven of them children.\n",
+         [["people_killed", 22.0], ["children_killed", 7.0]]),
+        ("Strikes left 270 dead, of which at least 96 were children.\n",
+         [["people_killed", 270.0], ["children_killed", 96.0]]),
+        ("The army killed 33 militants including 10 foreign fighters.\n",
+         [["combatants_killed", 33.0]]),
+        ("At least 25 were injured; eight were in critical condition.\n", [["wounded", 25.0]]),
+        ("The shells injured 9 people, five of the injured seriously.\n", [["wounded", 9.0]]),
+        # killed and wounded told as one figure is neither
+        ("Mines have killed and wounded hundreds of civilians in the town.\n", []),
+        # days of a month are no figures
+        ("Between 21 and 26 of September the directorate reported 822 wounded.\n",
+         [["wounded", 822.0]]),
+    ],
+)  # fmt: skip
+def test_parts_mixtures_and_days(write_report, body, expected):
+    claims = _claims_of(write_report, body)
+    assert claims[["category", "value"]].values.tolist() == expected
+
+
+def test_headline_dateline_and_stripped_possessive(write_report):
+    from toolkit.reports import find_dateline
+
+    text = "Mines kill dozens in Syrian town - Reuters Wednesday 26 Oct 2016 A group said"
+    start, end, stamp = find_dateline(text)
+    assert text[start:end] == "Wednesday 26 Oct 2016" and stamp.date() == date(2016, 10, 26)
+    # the weekday of the dateline is no day of the event
+    claims = _claims_of(
+        write_report, "Wednesday 30 November 2016 SANAs reporter said 5 were killed.\n"
+    )
+    assert claims["claimant"].tolist() == ["SANA"]
+    assert claims["period_start"].isna().all()
+
+
+def test_the_source_continues_the_source_named_before(write_report):
+    body = (
+        "A source at the Syrian Observatory said shells hit the camp. "
+        "The source added that 9 persons were injured.\n"
+    )
+    claims = _claims_of(write_report, body)
+    assert claims["claimant"].tolist() == ["Syrian Observatory for Human Rights"]

@@ -44,7 +44,7 @@ def _lex():
         "stop": set(lex["stop_words"]),
         "modifiers": set(lex["modifiers"]),
         # "including 14 children", "among them two women": a part of the figure before
-        "subset": re.compile(rf"(?<!\w)(?:{alternation(lex['subset_cues'])})\s+(?:\S+\s+)?$"),
+        "subset": re.compile(rf"(?<!\w)(?:{alternation(lex['subset_cues'])})\s+(?:\S+\s+){{0,2}}$"),
         "partitive": re.compile(rf"\s*(?:{alternation(lex['partitive'])})\b"),
     }
 
@@ -81,12 +81,18 @@ def counted_noun(text: str, end: int) -> tuple[str | None, int]:
             continue
         if cls:
             return cls, end + w.end()
+        if word in ("were", "are") and w is words[0]:
+            # "of which at least 96 were children": the noun comes after the verb
+            after = _AND_NOUN.match(text, end + w.start() - 1)
+            cls = after and lex["nouns"].get(after.group(1).lower())
+            if cls in ("civilian", "child", "combatant"):
+                return cls, after.end(1)
         if word == "and" and fallback[0] is None:
             # "30 regime and allied fighters": one noun with two modifiers
             after = _AND_NOUN.match(text, end + w.end())
             cls = after and lex["nouns"].get(after.group(1).lower())
             if cls:
-                return cls, end + w.end() + after.end(1) - after.start()
+                return cls, after.end(1)
         if word in lex["stop"]:
             break
     return fallback
@@ -118,7 +124,7 @@ def _nearest_event(text: str, amount: Amount, phrase_end: int, hits=None, offset
         return "killed"  # "the death toll from the attacks rose to 12"
     direct = _direct_cue(text, amount, hits, offset)
     if direct:
-        return direct
+        return direct[1]
     after, before = [], []
     for start, end, _, name in _event_cues(text, hits, offset):
         if start >= amount.end:
@@ -149,7 +155,16 @@ def _passive_cue(text: str, phrase_end: int, hits=None, offset: int = 0) -> str 
         ),
         None,
     )
-    return cue[3] if cue else None
+    # "a bomber killed 30 people injured 90": a verb with a figure of its own is active
+    if cue is None or _FIGURE_AFTER.match(text, cue[1]):
+        return None
+    return cue[3]
+
+
+_FIGURE_AFTER = regex.compile(
+    r"\s+(?:(?:at\s+least|more\s+than|nearly|almost|about|around|some|over|another)\s+)?"
+    r"(?:[0-9]|(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|scores)\b)"
+)
 
 
 # a toll that rises to the figure: "the death toll from the attacks rose to 12"
@@ -185,13 +200,35 @@ _QUALIFIER_GAP = regex.compile(
 )
 
 
-def _direct_cue(text: str, amount: Amount, hits=None, offset: int = 0) -> str | None:
-    """A verb that takes the figure as its object ("killed 21 civilians", "detained hundreds")."""
+def _direct_cue(text: str, amount: Amount, hits=None, offset: int = 0) -> tuple[int, str] | None:
+    """(start, event) of a verb that takes the figure as its object ("killed 21 civilians",
+    "detained hundreds")."""
     for start, end, word, name in _event_cues(text, hits, offset):
         near = amount.start - 40 <= start and end <= amount.start
         if near and word not in ("left", "leave") and _QUALIFIER_GAP.match(text, end, amount.start):
-            return name
+            return start, name
     return None
+
+
+# killed and wounded given as one figure: "killed and wounded hundreds", "5 dead or injured"
+_MIXED = regex.compile(
+    r"(?:kill(?:ed|ing)|dead|deaths?)\s+(?:and|or|&)\s+(?:wound(?:ed|ing)|injur(?:ed|ing|ies))"
+    r"|(?:wound(?:ed|ing)|injur(?:ed|ing))\s+(?:and|or|&)\s+(?:kill(?:ed|ing)|dead)"
+)
+# a part of the figure before, told by its state: "eight were in critical condition"
+_CONDITION = regex.compile(
+    r"\s+(?:(?:were|are|was|is|remain(?:ed)?)\s+)?(?:still\s+)?(?:in\s+)?(?:a\s+)?"
+    r"(?:critical|serious|stable|dangerous|grave)\s+condition"
+)
+
+
+def _mixed(text: str, amount: Amount, phrase_end: int) -> bool:
+    """Whether killed and wounded are told as one figure, just before or after it."""
+    before = _MIXED.search(text, max(0, amount.start - 30), amount.start)
+    if before and before.end() >= amount.start - 12:
+        return True
+    gap = _PASSIVE_GAP.match(text, phrase_end)
+    return bool(_MIXED.match(text, gap.end() if gap else phrase_end))
 
 
 def classify(
@@ -225,9 +262,14 @@ def classify(
         ):
             return None
         return Reading("front_distance", "km", None, amount.end)
-    if _is_date_or_label(text, amount) or lex["partitive"].match(low, amount.end):
+    if _is_date_or_label(text, amount) or _CONDITION.match(low, amount.end):
         return None
+    part = lex["partitive"].match(low, amount.end)
+    if part:  # "seven of them children": a part with a category of its own, else none
+        return _part_reading(text, amount, part.end(), previous_event)
     noun, phrase_end = counted_noun(text, amount.end)
+    if _mixed(low, amount, phrase_end):
+        return None
     if noun is None:
         noun = previous_noun or noun_before(low, amount.start, hits, offset)
     if noun == "other_group":
@@ -239,6 +281,8 @@ def classify(
         and lex["subset"].search(low, max(0, amount.start - 30), amount.start)
         and not _passive_cue(low, phrase_end, hits, offset)
     )
+    if subset and noun == previous_noun and noun not in (None, "person"):
+        return None  # "33 militants, including 10 foreign members": same category, no row
     event = previous_event if subset else _nearest_event(low, amount, phrase_end, hits, offset)
     if event is None:
         return None
@@ -257,6 +301,26 @@ def classify(
     if noun is None and event not in ("displaced", "population", "wounded"):
         return None
     return Reading(event, unit, noun, phrase_end, event)
+
+
+_PART_NOUN = regex.compile(r"\s+(?:(?:were|are|was|is|being)\s+)?(?:an?\s+)?([\w'’-]+)")
+_OWN_CATEGORY = {"civilian": "civilians_killed", "child": "children_killed",
+                 "combatant": "combatants_killed"}  # fmt: skip
+
+
+def _part_reading(text: str, amount: Amount, end: int, previous_event: str | None):
+    """ "Seven of them children", "14 of the dead were opposition fighters": a part of a
+    toll named by a noun with a category of its own; a part in the same category is none."""
+    if previous_event != "killed":
+        return None
+    words = [w.lower() for w in _WORD.findall(text[end : end + 40])][:4]
+    for word in words:
+        cls = _lex()["nouns"].get(word)
+        if cls in _OWN_CATEGORY:
+            return Reading(_OWN_CATEGORY[cls], "people", cls, amount.end, "killed")
+        if cls or word in _lex()["stop"] - {"were", "was", "are", "is"}:
+            break
+    return None
 
 
 def _is_date_or_label(text: str, amount: Amount) -> bool:

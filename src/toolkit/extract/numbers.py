@@ -180,6 +180,7 @@ def find_amounts(text: str, hits: scanner.Hits | None = None, offset: int = 0) -
         if lo is None or hi is None or not lo < hi:
             continue
         if _looks_like_date_or_time(text, m.start(), m.end()):
+            taken.append((m.start(), m.end()))  # nor are its two days figures
             continue
         unit, end = _unit_after(text, m.end())
         if m.group("ua") and unit is None:
@@ -254,11 +255,10 @@ def _people_nouns() -> frozenset[str]:
     return frozenset(words - set(lex["modifiers"]) - {"others", "lives"})
 
 
+_DAYS = re.compile(r"(?:between\s+)?[0-9]{1,2}\s*(?:-|–|to|and)\s*[0-9]{1,2}")
+_MONTH_AFTER = re.compile(r"\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+
+
 def _looks_like_date_or_time(text: str, start: int, end: int) -> bool:
-    span = text[start:end]
-    return bool(
-        regex.fullmatch(r"[0-9]{1,2}\s*-\s*[0-9]{1,2}", span)
-        and regex.match(
-            r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", text[end : end + 5], regex.I
-        )
-    )
+    """Whether a range is of days of a month: "21-26 Sept", "between 21 and 26 of September"."""
+    return bool(_DAYS.fullmatch(text, start, end) and _MONTH_AFTER.match(text, end))
