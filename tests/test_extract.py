@@ -311,3 +311,19 @@ def test_the_source_continues_the_source_named_before(write_report):
     )
     claims = _claims_of(write_report, body)
     assert claims["claimant"].tolist() == ["Syrian Observatory for Human Rights"]
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # two sources in one sentence: each figure goes to the one its verb names
+        ("UNICEF said 22 children died, while the Syrian Observatory for Human Rights said "
+         "that 35 people in total had died.\n", ["UNICEF", "Syrian Observatory for Human Rights"]),
+        # claiming an attack is no attribution of its toll
+        ("Daesh claimed responsibility for an attack that killed at least 32.\n", ["AFP"]),
+        ("Human Rights Watch says it collected the names of 69 civilians killed.\n",
+         ["Human Rights Watch"]),
+    ],
+)  # fmt: skip
+def test_who_a_figure_is_attributed_to(write_report, body, expected):
+    assert _claims_of(write_report, body)["claimant"].tolist() == expected

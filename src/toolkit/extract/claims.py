@@ -15,6 +15,7 @@ from toolkit.errors import ReportWarning
 from toolkit.extract.categories import classify
 from toolkit.extract.context import (
     ReportContext,
+    figure_claimant,
     find_actors,
     find_places,
     sentence_claimant,
@@ -123,7 +124,11 @@ def report_claims(report) -> list[dict]:
                     unit=reading.unit,
                     location=location,
                     actor=_actor(actors, places, a, reading),
-                    claimant=claimant,
+                    claimant=(
+                        figure_claimant(ctx, s_start, s_end, a.start) or claimant
+                        if attributed and not continues
+                        else claimant
+                    ),
                     period_start=start,
                     period_end=end,
                     span_start=q_start,

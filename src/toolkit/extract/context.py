@@ -177,7 +177,7 @@ def sentence_claimant(ctx: ReportContext, start: int, end: int) -> tuple[str | N
     """The attributed source of a sentence (None if unattributed) and whether it is a person
     continuation ("He said ...") that should inherit the previous attribution."""
     text = lowered(ctx.body)[start:end]
-    verbs = list(scanner.finditer(ctx.hits, _attribution(), text, offset=start))
+    verbs = _verbs(ctx, text, start)
     if not verbs:
         return None, False
     # a photo credit is not an attribution
@@ -193,20 +193,56 @@ def sentence_claimant(ctx: ReportContext, start: int, end: int) -> tuple[str | N
     return None, False
 
 
+# "IS claimed responsibility for an attack that killed 32": no figure is attributed
+_RESPONSIBILITY = re.compile(r"\s+(?:the\s+)?responsibility")
+
+
+def _verbs(ctx: ReportContext, text: str, start: int) -> list:
+    """The attribution verbs of a lower-cased sentence (`text`, at `start` in the body)."""
+    verbs = scanner.finditer(ctx.hits, _attribution(), text, offset=start)
+    return [v for v in verbs if not _RESPONSIBILITY.match(text, v.end())]
+
+
+def figure_claimant(ctx: ReportContext, start: int, end: int, pos: int) -> str | None:
+    """The source a figure at `pos` is attributed to when its sentence quotes several:
+    the one its nearest attribution verb names ("UNICEF said six teachers died, while the
+    Observatory said 35 people had died"). None when the sentence names fewer than two."""
+    sources = [
+        s
+        for s in find_sources(ctx, start, end)
+        if not _PHOTO_BY.search(ctx.body, max(0, s[0] - 12), s[0])
+    ]
+    if len({name for _, _, name in sources}) < 2:
+        return None
+    text = lowered(ctx.body)[start:end]
+    verbs = _verbs(ctx, text, start)
+    before = [v for v in verbs if start + v.end() <= pos]
+    after = [v for v in verbs if start + v.start() >= pos]
+    for verb in [*reversed(before), *after]:
+        named = _adjacent_source(start, verb, sources)
+        if named:
+            return named
+    return None
+
+
 def _attributed_source(body: str, start: int, verbs, sources) -> str:
     """The source a verb attributes to: "according to X", "X said", "said X"; else the nearest."""
     for v in verbs:
-        v_start, v_end = start + v.start(), start + v.end()
-        if v.group(0).lower().startswith("according"):
-            after = [s for s in sources if 0 <= s[0] - v_end <= 12]
-            if after:
-                return after[0][2]
-            continue
-        before = [s for s in sources if 0 <= v_start - s[1] <= 25]
-        if before:
-            return before[-1][2]
-        after = [s for s in sources if 0 <= s[0] - v_end <= 6]
-        if after:
-            return after[0][2]
+        named = _adjacent_source(start, v, sources)
+        if named:
+            return named
     first = start + verbs[0].start()
     return min(sources, key=lambda s: abs(s[0] - first))[2]
+
+
+def _adjacent_source(start: int, verb, sources) -> str | None:
+    """The source named right by an attribution verb: "according to X", "X said", "said X"."""
+    v_start, v_end = start + verb.start(), start + verb.end()
+    if verb.group(0).lower().startswith("according"):
+        after = [s for s in sources if 0 <= s[0] - v_end <= 12]
+        return after[0][2] if after else None
+    before = [s for s in sources if 0 <= v_start - s[1] <= 25]
+    if before:
+        return before[-1][2]
+    after = [s for s in sources if 0 <= s[0] - v_end <= 6]
+    return after[0][2] if after else None
