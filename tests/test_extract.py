@@ -100,6 +100,13 @@ PUB = date(2016, 12, 1)  # a Thursday
         ("on Sunday alone", date(2016, 12, 11), date(2016, 12, 11), date(2016, 12, 11)),
         ("in recent days", date(2016, 11, 30), None, date(2016, 11, 30)),
         ("in 48 hours", date(2016, 12, 10), date(2016, 12, 9), date(2016, 12, 10)),
+        ("seven days of airstrikes", date(2016, 10, 27), date(2016, 10, 21), date(2016, 10, 27)),
+        ("in a two-day offensive", date(2016, 10, 30), date(2016, 10, 29), date(2016, 10, 30)),
+        ("between 21 and 26 of September", PUB, date(2016, 9, 21), date(2016, 9, 26)),
+        ("from Nov 24-27", PUB, date(2016, 11, 24), date(2016, 11, 27)),
+        ("a mid-August attack", PUB, date(2016, 8, 11), date(2016, 8, 20)),
+        ("in late November", PUB, date(2016, 11, 21), date(2016, 11, 30)),
+        ("since the war began with protests in March 2011", PUB, date(2011, 3, 1), PUB),
     ],
 )
 def test_periods(text, published, start, end):
@@ -327,3 +334,12 @@ def test_the_source_continues_the_source_named_before(write_report):
 )  # fmt: skip
 def test_who_a_figure_is_attributed_to(write_report, body, expected):
     assert _claims_of(write_report, body)["claimant"].tolist() == expected
+
+
+def test_a_headline_figure_takes_the_day_the_body_gives_it(write_report):
+    body = (
+        "Three killed in rocket attacks on Aleppo\n"
+        "Rebels fired shells on Aleppo. On Wednesday three people were killed, SANA said.\n"
+    )
+    claims = _claims_of(write_report, body)
+    assert claims["period_start"].astype(str).tolist() == ["2016-11-30", "2016-11-30"]

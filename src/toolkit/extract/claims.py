@@ -170,18 +170,26 @@ def _carried_period(ctx, rows, n_sentence, prev_since, start, end):
     return start, end
 
 
+# Sentences at the top of a report that may be its headline.
+HEADLINE_SENTENCES = 2
+
+
 def _headlines_borrow(rows: list[dict]) -> None:
-    """A headline figure with no time borrows the period of the same figure right below it."""
+    """A figure with no time borrows the period of the same figure right below it, and a
+    headline figure that of the first timed figure of the body that restates it."""
     for i, r in enumerate(rows[:-1]):
-        nxt = rows[i + 1]
-        if (
-            not r["_timed"]
-            and nxt["_timed"]
-            and nxt["_sentence"] - r["_sentence"] == 1
-            and r["category"] == nxt["category"]
-            and r["value"] == nxt["value"]
-        ):
-            r["period_start"], r["period_end"] = nxt["period_start"], nxt["period_end"]
+        if r["_timed"]:
+            continue
+        same = [
+            n
+            for n in rows[i + 1 :]
+            if n["_timed"]
+            and n["category"] == r["category"]
+            and n["value"] == r["value"]
+            and (n["_sentence"] - r["_sentence"] == 1 or r["_sentence"] < HEADLINE_SENTENCES)
+        ]
+        if same:
+            r["period_start"], r["period_end"] = same[0]["period_start"], same[0]["period_end"]
 
 
 def _shift(a: Amount, offset: int) -> Amount:

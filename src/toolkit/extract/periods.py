@@ -69,12 +69,22 @@ def _compiled_patterns() -> dict[str, re.Pattern]:
             rf"\bsince\s+(?:early\s+)?(?P<month>{month})(?:\s+(?P<year>(?:19|20)[0-9][0-9]))?\b(?!\s+[0-9])"
         ),
         "began_in": re.compile(
-            rf"\b(?:began|begun|started|erupted|flared\s+up|broke\s+out)\s+in\s+"
-            rf"(?P<month>{month})\s+(?P<year>(?:19|20)[0-9][0-9])\b"
+            rf"\b(?:began|begun|started|erupted|flared\s+up|broke\s+out)(?:\s+[^\s.;]+){{0,6}}?"
+            rf"\s+in\s+(?P<month>{month})\s+(?P<year>(?:19|20)[0-9][0-9])\b"
         ),
         "since_weekday": re.compile(rf"\bsince\s+(?:last\s+)?(?P<wd>{wd})\b"),
         "span": re.compile(
             rf"\b(?:{alternation(lex['span_lead'])})\s+(?P<n>{count})\s+(?P<unit>{unit})\b"
+        ),
+        # "seven days of airstrikes", "a two-day offensive"
+        "span_of": re.compile(
+            rf"\b(?P<n>{count})(?:\s+(?P<unit>{unit})\s+of\b|-(?P<adj>day|week|hour)(?:-long)?\b)"
+        ),
+        # "between 21 and 26 of September", "Nov 24-27"
+        "day_range": re.compile(
+            rf"\b(?:between\s+)?(?P<d1>[0-9]{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|and)\s*"
+            rf"(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{month})\b"
+            rf"|\b(?P<month2>{month})\.?\s+(?P<e1>[0-9]{{1,2}})\s*(?:-|–|to)\s*(?P<e2>[0-9]{{1,2}})\b"
         ),
         "past_unit": re.compile(r"\b(?:in|over|during) the (?:past|last) (?P<unit>day|week)\b"),
         "last_month": re.compile(r"\blast\s+month\b"),
@@ -128,6 +138,14 @@ def _dated(published: date, month: str, day: str, year: str | None) -> date | No
         return date(y, m, int(day))
     except ValueError:
         return None
+
+
+def _part_end(first: date) -> date:
+    """The last day of the part of a month starting on `first` (1st-10th, 11th-20th, 21st-end)."""
+    if first.day < 21:
+        return first.replace(day=first.day + 9)
+    next_month = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return next_month - timedelta(days=1)
 
 
 # The longest span read as a period: a century. Longer ones are not periods of any report.
@@ -189,6 +207,20 @@ def find_times(
         if days > MAX_SPAN_DAYS:  # "in 1,000,000 days" is no period of this war
             continue
         add(m, published - timedelta(days=max(1, round(days)) - 1), published, "span")
+    for m in matches("span_of"):
+        n = parse_number(m.group("n"))
+        unit = m.group("unit") or m.group("adj")
+        if not n or n * lex["span_units"][unit.lower()] > MAX_SPAN_DAYS:
+            continue
+        days = n * lex["span_units"][unit.lower()]
+        add(m, published - timedelta(days=max(1, round(days)) - 1), published, "span")
+    for m in matches("day_range"):
+        month, d1, d2 = (m.group("month"), m.group("d1"), m.group("d2"))
+        if month is None:
+            month, d1, d2 = (m.group("month2"), m.group("e1"), m.group("e2"))
+        first, last = _dated(published, month, d1, None), _dated(published, month, d2, None)
+        if first and last and first <= last:
+            add(m, first, last, "span")
     for m in matches("past_unit"):
         days = lex["span_units"][m.group("unit").lower()]
         add(m, published - timedelta(days=days - 1), published, "span")
@@ -199,7 +231,8 @@ def find_times(
     for m in matches("month_part"):
         mo = _month_number(m.group("month"))
         y = published.year - (1 if mo > published.month else 0)
-        add(m, date(y, mo, lex["month_parts"][m.group("part").lower()]), None, "month_part")
+        first = date(y, mo, lex["month_parts"][m.group("part").lower()])
+        add(m, first, min(_part_end(first), published), "month_part")
     for m in matches("date"):
         d = _dated(published, m.group("month"), m.group("day"), m.group("year"))
         if d:
