@@ -305,7 +305,7 @@ def test_headline_dateline_and_stripped_possessive(write_report):
     assert text[start:end] == "Wednesday 26 Oct 2016" and stamp.date() == date(2016, 10, 26)
     # the weekday of the dateline is no day of the event
     claims = _claims_of(
-        write_report, "Wednesday 30 November 2016 SANAs reporter said 5 were killed.\n"
+        write_report, "Thursday 1 December 2016 SANAs reporter said 5 were killed.\n"
     )
     assert claims["claimant"].tolist() == ["SANA"]
     assert claims["period_start"].isna().all()
