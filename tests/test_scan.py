@@ -109,3 +109,21 @@ def test_ascii_view_keeps_one_byte_per_character():
     view = scan.ascii_view(text)
     assert len(view) == len(text)
     assert view == b'idlib\'s 00 "x" - x'
+
+
+def test_a_pattern_the_automaton_refuses_is_left_to_python(monkeypatch):
+    import re
+
+    refused = re.compile(r"(?<=a)b")
+    monkeypatch.setattr(scan, "_REGISTRY", dict(scan._REGISTRY))
+    spec = scan._Spec(refused, len(scan._REGISTRY), (b"(?<=a)b",), True, False)
+    scan._REGISTRY[id(refused)] = spec
+    scan._database.cache_clear()
+    try:
+        db = scan._database()
+        assert db is not None and id(refused) not in db.specs
+        assert len(db.specs) == len(scan._REGISTRY) - 1
+        hits = scan.Hits.of("ab cab")
+        assert [m.span() for m in hits.finditer(refused, "ab cab")] == [(1, 2), (5, 6)]
+    finally:
+        scan._database.cache_clear()

@@ -226,6 +226,19 @@ def _database() -> _Database | None:
     for warm in list(_WARMERS):
         warm()
     specs = dict(_REGISTRY)
+    try:
+        return _built(specs)
+    except hyperscan.error:
+        # a pattern the automaton cannot take (a cue word of a user's, say) is left to
+        # Python's engine, and the others still share the one pass
+        usable = {key: spec for key, spec in specs.items() if _compiles(spec)}
+        try:
+            return _built(usable)
+        except hyperscan.error:
+            return None
+
+
+def _built(specs: dict[int, _Spec]) -> _Database:
     # one id per expression: the automaton reports one match per id and end, so phrases
     # sharing an id would hide each other's starts
     exact = [(s, e) for s in specs.values() if s.exact for e in s.expressions]
@@ -234,13 +247,23 @@ def _database() -> _Database | None:
     return _Database(
         _compiled(exact, hyperscan.HS_FLAG_SOM_LEFTMOST, 0),
         _compiled(widened, 0, len(exact)),
-        len(specs),
+        len(_REGISTRY),
         specs,
         tuple(s.index for s, _ in entries),
     )
 
 
-def _compiled(entries: list[tuple[_Spec, bytes]], flag: int, first_id: int):
+def _compiles(spec: _Spec) -> bool:
+    """Whether the automaton takes every expression of one pattern."""
+    flag = hyperscan.HS_FLAG_SOM_LEFTMOST if spec.exact else 0
+    try:
+        _compiled([(spec, e) for e in spec.expressions], flag, 0, cache=False)
+    except hyperscan.error:
+        return False
+    return True
+
+
+def _compiled(entries: list[tuple[_Spec, bytes]], flag: int, first_id: int, cache: bool = True):
     if not entries:
         return None
     flags = [flag | (hyperscan.HS_FLAG_CASELESS if s.caseless else 0) for s, _ in entries]
@@ -248,7 +271,7 @@ def _compiled(entries: list[tuple[_Spec, bytes]], flag: int, first_id: int):
     ids = list(range(first_id, first_id + len(entries)))
     key = hashlib.sha256(repr((expressions, ids, flags, hyperscan.__version__)).encode())
     cached = _cache_dir() / f"scan-{key.hexdigest()[:24]}.hs"
-    if cached.is_file():
+    if cache and cached.is_file():
         try:
             db = hyperscan.loadb(cached.read_bytes(), hyperscan.HS_MODE_BLOCK)
             db.scratch = hyperscan.Scratch(db)
@@ -257,7 +280,8 @@ def _compiled(entries: list[tuple[_Spec, bytes]], flag: int, first_id: int):
             pass
     db = hyperscan.Database()
     db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
-    _store(cached, hyperscan.dumpb(db))
+    if cache:
+        _store(cached, hyperscan.dumpb(db))
     return db
 
 
