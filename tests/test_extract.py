@@ -343,3 +343,33 @@ def test_a_headline_figure_takes_the_day_the_body_gives_it(write_report):
     )
     claims = _claims_of(write_report, body)
     assert claims["period_start"].astype(str).tolist() == ["2016-11-30", "2016-11-30"]
+
+
+def _events_of(write_report, body: str):
+    from toolkit import read_reports
+
+    head = "---\ntitle: t\noutlet: AFP\npublished: 2016-12-01\n---\n"
+    events = extract_events(read_reports(write_report("r.txt", head + body)))
+    return events[["place", "action"]].values.tolist()
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # a place followed by a part noun: a part of it changed hands
+        ("Syrian troops capture major Aleppo zone.\n", [["Aleppo", "advanced"]]),
+        # the place only locates what changed hands
+        ("Paramilitaries retook four villages southwest of Mosul.\n", []),
+        # a new clause: the place belongs to it
+        ("Thousands fled as government forces advanced, and sought refuge in Jubb al-Qubbeh.\n",
+         []),
+        # a place left behind is not the territory held
+        ("People poured out of east Aleppo into territory controlled by government forces.\n",
+         []),
+        # held once, not now
+        ("Troops hold most of the one-time rebel bastion in east Aleppo.\n", []),
+        ("Rebels still hold the rebel bastion in east Aleppo.\n", [["east Aleppo", "holds"]]),
+    ],
+)  # fmt: skip
+def test_what_a_control_event_is_about(write_report, body, expected):
+    assert _events_of(write_report, body) == expected

@@ -59,6 +59,11 @@ def _patterns() -> dict:
             r"(?:districts|neighbou?rhoods|areas|villages|zones?)\b"
         ),
         "partial": re.compile(rf"(?:{alternation(lex['partial'])})"),
+        "reference": re.compile(rf"(?<!\w)(?:{alternation(lex['reference_points'])})(?!\w)"),
+        "part_after": re.compile(rf"\s+(?:{alternation(lex['part_nouns'])})\b"),
+        "clause": re.compile(alternation(lex["clause_breaks"])),
+        "formerly": re.compile(rf"(?<!\w)(?:{alternation(lex['formerly'])})\s+(?:\S+\s+)?$"),
+        "motion": re.compile(r"(?<!\w)(?:into|to|towards?)(?!\w)"),
         "aim": re.compile(rf"(?:{alternation(lex['aim'])})\s+(?:\w+\s+)?$"),
         "denial": scanner.register(
             re.compile(rf"(?<!\w)(?:{alternation(lex['denial'])})(?!\w)"), lex["denial"]
@@ -159,7 +164,13 @@ def report_events(report) -> list[dict]:
                         m.end() + len(key),
                         actor_index().lookup(pats["held_prefix"][key]),
                     )
-            near = [p for p in places if m.start() - 60 <= p[1] <= m.start()]
+            # "fled east Aleppo into territory controlled by ...": the place is left behind
+            near = [
+                p
+                for p in places
+                if m.start() - 60 <= p[1] <= m.start()
+                and not pats["motion"].search(body, p[1], m.start())
+            ]
             # "western neighborhoods of the city held by ...": the most specific place
             place = min(near, key=lambda p: (_SPECIFIC.get(_kind(p[2]), 9), -p[0]), default=None)
             if holder and place and (place[2], "holds") not in used:
@@ -168,6 +179,8 @@ def report_events(report) -> list[dict]:
             place = next((p for p in places if m.end() <= p[0] + 12 and p[0] <= m.end() + 15), None)
             if not place or (place[2], "holds") in used:
                 continue
+            if pats["formerly"].search(body, max(s_start, m.start() - 25), m.start()):
+                continue  # "the one-time rebel bastion": held once, not now
             key = (m.group("who") or "").lower()
             holder = actor_index().lookup(pats["held_prefix"][key]) if key else None
             if holder is None and m.group("owner"):
@@ -191,11 +204,15 @@ def report_events(report) -> list[dict]:
                     between = body[m.end() : place[0]]
                 if (place[2], action) in used or _STOP.search(between):
                     continue
+                if pats["clause"].search(between) or pats["reference"].search(between):
+                    continue
                 if action == "advanced" and pats["approach"].search(between):
                     continue
                 act = action
                 if act == "captured" and (
-                    pats["partial"].search(between) or pats["counted_parts"].search(between)
+                    pats["partial"].search(between)
+                    or pats["counted_parts"].search(between)
+                    or pats["part_after"].match(body, place[1])
                 ):
                     act = "advanced"
                 if act == "advanced" and (place[2], "captured") in used:
