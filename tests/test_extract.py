@@ -373,3 +373,19 @@ def _events_of(write_report, body: str):
 )  # fmt: skip
 def test_what_a_control_event_is_about(write_report, body, expected):
     assert _events_of(write_report, body) == expected
+
+
+def test_wire_phrasings_of_places_and_sources(write_report):
+    body = (
+        "Iraqi forces have retaken about a quarter of Mosul's eastern districts.\n"
+        "Russia's defence ministry said 2,200 people left the eastern districts of Aleppo.\n"
+        "Troops were within 2 km of the Old City of Mosul.\n"
+    )
+    claims = _claims_of(write_report, body)
+    assert claims[["value", "location", "claimant"]].values.tolist() == [
+        [25.0, "eastern Mosul", "AFP"],
+        [2200.0, "east Aleppo", "Russian Ministry of Defence"],
+        [2.0, "Old City of Mosul", "AFP"],
+    ]
+    # a quarter of a place taken is an advance in it, not its capture
+    assert _events_of(write_report, body)[0] == ["eastern Mosul", "advanced"]
