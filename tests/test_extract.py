@@ -389,3 +389,41 @@ def test_wire_phrasings_of_places_and_sources(write_report):
     ]
     # a quarter of a place taken is an advance in it, not its capture
     assert _events_of(write_report, body)[0] == ["eastern Mosul", "advanced"]
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("Over 50 terrorists were neutralized in the raid.\n", [["combatants_killed", 50.0]]),
+        ("A child was killed and twenty civilians were treated for asphyxiation.\n",
+         [["wounded", 20.0]]),
+        # groups with no category of their own, however they are named
+        ("The strike killed 15 members of medical staff and five medics.\n", []),
+        # the minutes of a clock time are no figure
+        ("Thursday 1 December 2016 21:51 Two civilians were killed.\n",
+         [["civilians_killed", 2.0]]),
+    ],
+)  # fmt: skip
+def test_more_cues_and_groups(write_report, body, expected):
+    claims = _claims_of(write_report, body)
+    assert claims[["category", "value"]].values.tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # a country in the possessive only qualifies the city after it
+        ("Jets pounded rebel-held areas of Syria's Aleppo.\n", [["Aleppo", "holds"]]),
+        # a country is no place that changes hands
+        ("Ten were killed in a town in eastern Syria held by Daesh.\n", []),
+        # holding part of a place is an advance in it
+        ("Hasakah city is almost entirely held by Kurdish forces.\n", [["Hasakah", "advanced"]]),
+        # a rescue is no withdrawal
+        ("A girl was pulled out of the rubble in Aleppo.\n", []),
+        # "its eastern half": the half of the report's city
+        ("Aleppo was divided in 2012 when rebels seized its eastern half.\n",
+         [["east Aleppo", "captured"]]),
+    ],
+)  # fmt: skip
+def test_more_control_events(write_report, body, expected):
+    assert _events_of(write_report, body) == expected

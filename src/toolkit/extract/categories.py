@@ -16,6 +16,7 @@ from toolkit.lexicons import load
 _WORD = regex.compile(r"[\w'’-]+")
 _HYPHEN_WORD = regex.compile(r"-\p{L}")
 _CLOCK = regex.compile(r"\s*(?:GMT|H:|h:|:\d|am\b|pm\b)")
+_CLOCK_BEFORE = regex.compile(r"(?<![0-9])[0-9]{1,2}[:.]$")  # the minutes of "21:51"
 _MONTH_BEFORE = regex.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$")
 _MONTH_AFTER = regex.compile(
     r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", regex.I
@@ -60,6 +61,7 @@ class Reading:
     event: str | None = None  # the cue class it was read from (killed, displaced ...)
 
 
+_MEMBERS_OF = regex.compile(r"\s+of\s+(?:the\s+)?(?:[\w-]+\s+)?([\w'’-]+)")
 _AND_NOUN = regex.compile(r"\s+[^\W\d]+\s+([\w'’-]+)")
 # Words that may stand between a number and its noun ("450 others", "17 foreign-backed
 # militants", "1,959 members of the Iraqi forces", "eight of those killed were civilians").
@@ -75,6 +77,11 @@ def counted_noun(text: str, end: int) -> tuple[str | None, int]:
     for w in words:
         word = w.group(0).lower()
         cls = lex["nouns"].get(word)
+        if cls == "combatant" and word in ("members", "member"):
+            # "15 members of medical staff": members of a group with no category
+            of = _MEMBERS_OF.match(text, end + w.end())
+            if of and lex["nouns"].get(of.group(1).lower()) == "other_group":
+                return "other_group", end + w.end()
         if word in lex["modifiers"]:  # "two more civilians": the noun is still to come
             if fallback[0] is None and cls:
                 fallback = (cls, end + w.end())
@@ -330,7 +337,7 @@ def _is_date_or_label(text: str, amount: Amount) -> bool:
     if amount.kind != "number":
         return False
     v = amount.value or 0
-    if _HYPHEN_WORD.match(after) or _CLOCK.match(after):
+    if _HYPHEN_WORD.match(after) or _CLOCK.match(after) or _CLOCK_BEFORE.search(before):
         return True
     if _MONTH_BEFORE.search(before):
         return True

@@ -25,7 +25,8 @@ _CITY_PHRASE = scanner.register(
     regex.compile(
         r"(?<!\w)(?:the\s+(?:besieged\s+|battered\s+|northern\s+|desert\s+)?city(?:'s|’s)?"
         r"(?:\s+(?P<dir>east|west|north|south))?|(?P<half>eastern|western)\s+half\s+of\s+the"
-        r"\s+city|the\s+(?P<nb>eastern|western)\s+neighbou?rhoods)(?!\w)",
+        r"\s+city|the\s+(?P<nb>eastern|western)\s+neighbou?rhoods"
+        r"|its\s+(?P<its>eastern|western)\s+(?:half|part|side|districts|neighbou?rhoods))(?!\w)",
         regex.I,
     )
 )
@@ -145,8 +146,11 @@ def find_places(ctx: ReportContext, start: int, end: int) -> list[tuple[int, int
     "a Beirut-based group"): it names who or where from, not where, and is left out.
     """
     body = ctx.body
+    hits = list(place_index().find(body, start, end))
     found = [
-        hit for hit in place_index().find(body, start, end) if not _MODIFIER.match(body, hit[1])
+        hit
+        for i, hit in enumerate(hits)
+        if not _MODIFIER.match(body, hit[1]) and not _qualifies_next(body, hit, hits[i + 1 : i + 2])
     ]
     for m in scanner.finditer(ctx.hits, _CITY_PHRASE, ctx.body, start, end):
         if any(s <= m.start() < e for s, e, _ in found):
@@ -154,7 +158,7 @@ def find_places(ctx: ReportContext, start: int, end: int) -> list[tuple[int, int
         city = ctx.city_at(m.start())
         if not city:
             continue
-        direction = m.group("dir") or m.group("half") or m.group("nb")
+        direction = m.group("dir") or m.group("half") or m.group("nb") or m.group("its")
         name = city
         if direction:
             d = direction.lower().replace("ern", "")
@@ -163,6 +167,17 @@ def find_places(ctx: ReportContext, start: int, end: int) -> list[tuple[int, int
                 continue
         found.append((m.start(), m.end(), name))
     return sorted(found)
+
+
+def _qualifies_next(body: str, place, following) -> bool:
+    """Whether a place in the possessive only qualifies the place after it ("Syria's Aleppo",
+    "Syrias Aleppo" with the apostrophe stripped): the one after is the place meant."""
+    if not following or following[0][0] - place[1] > 1:
+        return False
+    text = body[place[0] : place[1]]
+    return text.endswith(("'s", "’s")) or (
+        text.endswith("s") and place_index().lookup(text[:-1]) is not None
+    )
 
 
 def find_sources(ctx: ReportContext, start: int, end: int):

@@ -64,6 +64,8 @@ def _patterns() -> dict:
         "clause": re.compile(alternation(lex["clause_breaks"])),
         "formerly": re.compile(rf"(?<!\w)(?:{alternation(lex['formerly'])})\s+(?:\S+\s+)?$"),
         "motion": re.compile(r"(?<!\w)(?:into|to|towards?)(?!\w)"),
+        "rescue": re.compile(rf"(?<!\w)(?:{alternation(lex['rescue'])})(?!\w)"),
+        "partial_hold": re.compile(rf"(?<!\w)(?:{alternation(lex['partial_hold'])})(?!\w)"),
         "aim": re.compile(rf"(?:{alternation(lex['aim'])})\s+(?:\w+\s+)?$"),
         "denial": scanner.register(
             re.compile(rf"(?<!\w)(?:{alternation(lex['denial'])})(?!\w)"), lex["denial"]
@@ -114,7 +116,9 @@ def report_events(report) -> list[dict]:
                     last_district = name
             continue
         text = body[s_start:s_end]
-        places = find_places(ctx, s_start, s_end)
+        # a country never changes hands in these reports: "eastern Syria held by Daesh"
+        # names the region of a town, not a holding
+        places = [p for p in find_places(ctx, s_start, s_end) if _kind(p[2]) != "country"]
         places += _anaphora(ctx, s_start, s_end, places, last_district)
         places.sort()
         actors = find_actors(ctx, s_start, s_end)
@@ -128,11 +132,13 @@ def report_events(report) -> list[dict]:
             return ctx.default_claimant
 
         def holds(place, holder, cue: int, start: int, end: int, used=used) -> None:
-            """Record that `holder` holds `place`, as of the publication day."""
+            """Record that `holder` holds `place`, as of the publication day; only part of it
+            ("almost entirely held by", "IS-held parts of the city") is an advance."""
             claimant = claimant_near(cue)
-            rows.append(
-                _row(ctx, place, holder, "holds", "asserted", claimant, ctx.published, start, end)
-            )
+            lo, hi = sorted((cue, place[0] if place[0] > cue else place[1]))
+            action = "advanced" if pats["partial_hold"].search(body, lo, hi) else "holds"
+            date = ctx.published if action == "holds" else None
+            rows.append(_row(ctx, place, holder, action, "asserted", claimant, date, start, end))
             used.add((place[2], "holds"))
 
         # held places: "rebel-held X", "X held by Y"
@@ -206,6 +212,8 @@ def report_events(report) -> list[dict]:
                     continue
                 if pats["clause"].search(between) or pats["reference"].search(between):
                     continue
+                if pats["rescue"].search(between):
+                    continue  # "pulled out of the rubble"
                 if action == "advanced" and pats["approach"].search(between):
                     continue
                 act = action
