@@ -330,6 +330,13 @@ def test_the_source_continues_the_source_named_before(write_report):
         ("Daesh claimed responsibility for an attack that killed at least 32.\n", ["AFP"]),
         ("Human Rights Watch says it collected the names of 69 civilians killed.\n",
          ["Human Rights Watch"]),
+        # a force named far from the verb is what the sentence is about, not who says it
+        ("Intense bombardment by the Assad regime and its ally Russia killed over 80 civilians "
+         "in the battleground city of Aleppo on Friday, a monitor said.\n",
+         ["Syrian Observatory for Human Rights"]),
+        ("Intense bombardment by the Assad regime and its ally Russia killed over 80 civilians "
+         "in the battleground city of Aleppo on Friday, doctors in the city said.\n",
+         ["AFP"]),
     ],
 )  # fmt: skip
 def test_who_a_figure_is_attributed_to(write_report, body, expected):

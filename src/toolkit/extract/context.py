@@ -240,14 +240,25 @@ def figure_claimant(ctx: ReportContext, start: int, end: int, pos: int) -> str |
     return None
 
 
-def _attributed_source(body: str, start: int, verbs, sources) -> str:
-    """The source a verb attributes to: "according to X", "X said", "said X"; else the nearest."""
+# Farther than this from every attribution verb, a name is what the sentence is about (a
+# force, a country), not who says it: "Russia killed over 80 civilians ... a monitor said".
+ATTRIBUTION_REACH = 60
+
+
+def _attributed_source(body: str, start: int, verbs, sources) -> str | None:
+    """The source a verb attributes to: "according to X", "X said", "said X"; else the one
+    nearest a verb, if any is within reach."""
     for v in verbs:
         named = _adjacent_source(start, v, sources)
         if named:
             return named
-    first = start + verbs[0].start()
-    return min(sources, key=lambda s: abs(s[0] - first))[2]
+    reach = [
+        (min(abs(s[0] - (start + v.end())), abs(start + v.start() - s[1])), s[2])
+        for v in verbs
+        for s in sources
+    ]
+    near = min(reach, default=None)
+    return near[1] if near and near[0] <= ATTRIBUTION_REACH else None
 
 
 def _adjacent_source(start: int, verb, sources) -> str | None:
