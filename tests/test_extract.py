@@ -434,3 +434,16 @@ def test_more_cues_and_groups(write_report, body, expected):
 )  # fmt: skip
 def test_more_control_events(write_report, body, expected):
     assert _events_of(write_report, body) == expected
+
+
+def test_a_figure_takes_the_one_day_the_next_sentence_names(write_report):
+    body = (
+        "A suicide bomber struck a wedding in Hasakah, killing 32 people. "
+        "The bomber blew himself up late Monday.\n"
+        "Rebels shelled Aleppo, wounding 12 people. "
+        "The army said it would respond on Monday or on Tuesday.\n"
+    )
+    claims = _claims_of(write_report, body)
+    # 2016-12-01 is a Thursday: "late Monday" is 28 November; two days name no one day
+    assert str(claims["period_start"].iloc[0]) == "2016-11-28"
+    assert claims["period_start"].isna().tolist() == [False, True]

@@ -167,7 +167,21 @@ def _carried_period(ctx, rows, n_sentence, prev_since, start, end):
         return recent[-1]["period_start"], recent[-1]["period_end"]
     if prev_since:
         return prev_since[-1].period_start, prev_since[-1].period_end
+    day = _day_told_next(ctx, n_sentence)
+    if day is not None:
+        return day, day
     return start, end
+
+
+def _day_told_next(ctx, n_sentence: int):
+    """The one day the next sentence names, when it names exactly one ("A bomber struck a
+    wedding, killing 32 people. He blew himself up late Monday"): the day of the event told."""
+    if n_sentence + 1 >= len(ctx.sentences):
+        return None
+    s, e = ctx.sentences[n_sentence + 1]
+    times = find_times(ctx.body[s:e], ctx.published, s, ctx.hits)
+    days = {t.period_end for t in times if t.kind == "day"}
+    return days.pop() if len(days) == 1 and len(times) == 1 else None
 
 
 # Sentences at the top of a report that may be its headline.
