@@ -82,9 +82,9 @@ def report_claims(report) -> list[dict]:
             prev = (s_start, s_end, None)
             continue
         if prev is not None and prev[2] is None:  # the previous sentence was skipped
-            p_times = find_times(ctx.body[prev[0] : prev[1]], ctx.published, prev[0], hits)
+            p_times = _times(ctx, n_sentence - 1)
             prev_since = [t for t in p_times if t.kind == "since"]
-        times = find_times(sentence, ctx.published, s_start, hits)
+        times = _times(ctx, n_sentence)
         d_start, d_end = ctx.dateline
         if s_start < d_end and d_start < s_end:
             times = [t for t in times if not d_start <= t.start < d_end]
@@ -173,13 +173,21 @@ def _carried_period(ctx, rows, n_sentence, prev_since, start, end):
     return start, end
 
 
+def _times(ctx: ReportContext, n_sentence: int) -> list[TimeMention]:
+    """The time words of a sentence of the report, read once however often asked for."""
+    known = ctx.times.get(n_sentence)
+    if known is None:
+        s, e = ctx.sentences[n_sentence]
+        known = ctx.times[n_sentence] = find_times(ctx.body[s:e], ctx.published, s, ctx.hits)
+    return known
+
+
 def _day_told_next(ctx, n_sentence: int):
     """The one day the next sentence names, when it names exactly one ("A bomber struck a
     wedding, killing 32 people. He blew himself up late Monday"): the day of the event told."""
     if n_sentence + 1 >= len(ctx.sentences):
         return None
-    s, e = ctx.sentences[n_sentence + 1]
-    times = find_times(ctx.body[s:e], ctx.published, s, ctx.hits)
+    times = _times(ctx, n_sentence + 1)
     days = {t.period_end for t in times if t.kind == "day"}
     return days.pop() if len(days) == 1 and len(times) == 1 else None
 

@@ -67,6 +67,7 @@ class ReportContext:
     section_city: dict[int, str] = field(default_factory=dict)  # sentence start -> city
     hits: scanner.Hits | None = None  # where each cue list may match (toolkit.scan)
     dateline: tuple[int, int] = (0, 0)  # the dateline's span: its date is no event's
+    times: dict = field(default_factory=dict)  # sentence index -> its time mentions
 
     @classmethod
     def from_row(cls, row) -> ReportContext:
