@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from support import SHARED
@@ -124,3 +126,18 @@ def test_import_fakes_then_extract_reports_claims_per_outlet(tmp_path, capsys):
     assert "claims per outlet:" in err
     assert "SANA: 1 claims from 1 report(s)" in err
     assert "Reuters: 1 claims from 1 report(s)" in err
+
+
+@pytest.mark.parametrize(
+    "header, problem",
+    [
+        ("unit_id,article_title,article_content,source,date,location,labels", "header only"),
+        ("unit_id,article_title,article_content,source,date,location", "missing column(s) labels"),
+    ],
+)
+def test_fakes_csv_without_records_or_labels_is_named_and_explained(tmp_path, header, problem):
+    path = tmp_path / "fakes.csv"
+    path.write_text(header + "\n", encoding="utf-8")
+    with pytest.raises(ReportError, match=re.escape(problem)) as err:
+        read_fakes(path)
+    assert str(path) in str(err.value)

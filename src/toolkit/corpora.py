@@ -230,6 +230,11 @@ def read_fakes(
     registry = sources().dropna(subset=["fakes_code"])
     codes = dict(zip(registry["fakes_code"], registry["name"], strict=True))
     raw = _read_csv(path)  # read once: the reports and the labels both come from it
+    missing = sorted({"labels", "location"} - set(raw.columns))
+    if missing:
+        raise ReportError(path, f"missing column(s) {', '.join(missing)}")
+    if raw.empty:
+        raise ReportError(path, "no records: the CSV holds a header only")
     frame, ledger = _reports_of(
         raw, path, FAKES_MAPPING, id_prefix="fakes-", date_format="%m/%d/%Y", outlet_codes=codes
     )
@@ -248,8 +253,6 @@ def read_fakes(
 
 def _distinct_by_unit(raw: pd.DataFrame, column: str) -> pd.Series:
     """Each unit_id's distinct `column` values, sorted and joined by '|', in one pass."""
-    if column not in raw.columns:
-        raise KeyError(f"Column not found: {column}")  # as a groupby selection words it
     groups: dict[str, set[str]] = {}
     for unit, value in zip(raw["unit_id"].tolist(), raw[column].tolist(), strict=True):
         groups.setdefault(unit, set()).add(value)
