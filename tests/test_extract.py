@@ -430,6 +430,9 @@ def test_more_cues_and_groups(write_report, body, expected):
         # "its eastern half": the half of the report's city
         ("Aleppo was divided in 2012 when rebels seized its eastern half.\n",
          [["east Aleppo", "captured"]]),
+        # parts of the report's city taken with no place named: a gain in the city
+        ("Fighting raged in Aleppo. The regime has seized three districts from the rebels.\n",
+         [["Aleppo", "advanced"]]),
     ],
 )  # fmt: skip
 def test_more_control_events(write_report, body, expected):

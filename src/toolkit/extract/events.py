@@ -204,6 +204,8 @@ def report_events(report) -> list[dict]:
                 if place is None and action == "withdrew":
                     place = _last_before(places, m.start(), 120)
                     between = ""
+                if place is None and action == "captured":
+                    place = _parts_of_the_city(ctx, body, m.end())
                 if place is None:
                     continue
                 else:
@@ -260,6 +262,15 @@ def report_events(report) -> list[dict]:
 
 
 _SPECIFIC = {"district": 0, "village": 0, "city part": 1, "landmark": 1, "city": 2}
+
+
+def _parts_of_the_city(ctx: ReportContext, body: str, end: int):
+    """The report's city when a verb takes some of its parts with no place named ("the army
+    seized three districts from the rebels"): a gain in the city, read as an advance."""
+    m = _patterns()["counted_parts"].match(body, end + 1) if body[end : end + 1] == " " else None
+    city = ctx.city_at(end) if m else None
+    # the span ends after the parts, so that they read as the partial gain they are
+    return (m.end(), m.end(), city) if city else None
 
 
 def _row(ctx, place, actor, action, stance, claimant, date, start, end) -> dict:
