@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from support import DATA
 
@@ -107,6 +108,9 @@ PUB = date(2016, 12, 1)  # a Thursday
         ("a mid-August attack", PUB, date(2016, 8, 11), date(2016, 8, 20)),
         ("in late November", PUB, date(2016, 11, 21), date(2016, 11, 30)),
         ("since the war began with protests in March 2011", PUB, date(2011, 3, 1), PUB),
+        ("since early 2011", PUB, date(2011, 1, 1), PUB),
+        ("Since 2011 the country", PUB, date(2011, 1, 1), PUB),
+        ("since the conflict began in 2011", PUB, date(2011, 1, 1), PUB),
     ],
 )
 def test_periods(text, published, start, end):
@@ -170,6 +174,38 @@ def _claims_of(write_report, body: str):
 
     head = "---\ntitle: t\noutlet: AFP\npublished: 2016-12-01\n---\n"
     return extract_claims(read_reports(write_report("r.txt", head + body)))
+
+
+@pytest.mark.parametrize(
+    "body, start",
+    [
+        # a war-wide toll runs from the year the war began
+        ("The war has killed more than 300,000 people since 2011.\n", date(2011, 1, 1)),
+        ("Since 2011 the militancy has killed hundreds of thousands.\n", date(2011, 1, 1)),
+        (
+            "Syria has been locked in a civil war since early 2011. Since then more than "
+            "250,000 people have been killed.\n",
+            date(2011, 1, 1),
+        ),
+        (
+            "The conflict began in 2011. The war has claimed more than 300,000 lives.\n",
+            date(2011, 1, 1),
+        ),
+        # a year that dates a place or a regime dates no toll
+        (
+            "A total of 43 civilians were killed, most in Eastern Ghouta, which has been "
+            "besieged since 2013.\n",
+            None,
+        ),
+        ("The Baath party has been in power since 1963. It has killed 300,000 people.\n", None),
+    ],
+)
+def test_a_year_long_since_dates_a_war_wide_toll_only(write_report, body, start):
+    claims = _claims_of(write_report, body)
+    assert len(claims) == 1
+    got = claims.loc[0, "period_start"]
+    assert (None if pd.isna(got) else got.date()) == start
+    assert claims.loc[0, "period_end"].date() == date(2016, 12, 1)
 
 
 def test_a_displacement_is_counted_where_people_fled_from(write_report):

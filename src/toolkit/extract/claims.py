@@ -10,7 +10,7 @@ from functools import cache
 import pandas as pd
 import regex
 
-from toolkit.alternation import alternation, lowered
+from toolkit.alternation import alternation, lowered, words_pattern
 from toolkit.errors import ReportWarning
 from toolkit.extract.categories import classify
 from toolkit.extract.context import (
@@ -83,8 +83,8 @@ def report_claims(report) -> list[dict]:
             continue
         if prev is not None and prev[2] is None:  # the previous sentence was skipped
             p_times = _times(ctx, n_sentence - 1)
-            prev_since = [t for t in p_times if t.kind == "since"]
-        times = _times(ctx, n_sentence)
+            prev_since = [t for t in p_times if t.kind in SINCE_KINDS]
+        times = _year_long(_times(ctx, n_sentence), sentence, s_start)
         d_start, d_end = ctx.dateline
         if s_start < d_end and d_start < s_end:
             times = [t for t in times if not d_start <= t.start < d_end]
@@ -112,7 +112,8 @@ def report_claims(report) -> list[dict]:
             )
             start, end = _period(ctx.published, times, a, stock)
             if not stock and not _own_time(times, a):
-                start, end = _carried_period(ctx, rows, n_sentence, prev_since, start, end)
+                carried = _carried_since(prev_since, sentence)
+                start, end = _carried_period(ctx, rows, n_sentence, carried, start, end)
             rows.append(
                 dict(
                     report_id=ctx.report_id,
@@ -137,7 +138,7 @@ def report_claims(report) -> list[dict]:
                     _timed=_own_time(times, a) is not None,
                 )
             )
-        prev_since = [t for t in times if t.kind == "since"]
+        prev_since = [t for t in times if t.kind in SINCE_KINDS]
         prev = (s_start, s_end, times)
     _headlines_borrow(rows)
     return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
@@ -151,6 +152,51 @@ def _own_time(times: list[TimeMention], a: Amount) -> TimeMention | None:
     """A time expression of the figure's own sentence, other than the day a statement was made."""
     own = [t for t in times if t.kind != "said"]
     return min(own, key=lambda t: abs(t.start - a.start)) if own else None
+
+
+SINCE_KINDS = ("since", "since_year", "began_year")
+
+
+def _carried_since(prev_since: list[TimeMention], sentence: str) -> list[TimeMention]:
+    """The "since ..." of the previous sentence that reaches this one.
+
+    A dated one always does; a bare year ("since 2011") only when this sentence says "since
+    then", and the year the war began also when this sentence names the war: "in power
+    since 1963" does not date the next sentence's toll.
+    """
+    if all(t.kind == "since" for t in prev_since):
+        return prev_since
+    low = sentence.lower()
+    then = _since_then_words().search(low) is not None
+    war = then or _war_words().search(low) is not None
+    return [t for t in prev_since if t.kind == "since" or then or (t.kind == "began_year" and war)]
+
+
+def _year_long(times: list[TimeMention], sentence: str, offset: int) -> list[TimeMention]:
+    """Drop a bare-year "since" that dates something else than the sentence's figures.
+
+    "Since 2011 the country ... has killed hundreds of thousands" and "killed in the war
+    since 2011" date a toll; "in Eastern Ghouta, which has been besieged since 2013" does
+    not. A year is kept when it opens the sentence or the sentence names the war.
+    """
+    if all(t.kind not in ("since_year", "began_year") for t in times):
+        return times
+    war = _war_words().search(sentence.lower()) is not None
+    return [
+        t
+        for t in times
+        if t.kind not in ("since_year", "began_year") or war or t.start - offset <= 1
+    ]
+
+
+@cache
+def _since_then_words() -> re.Pattern:
+    return re.compile(words_pattern(load("periods")["since_then"]))
+
+
+@cache
+def _war_words() -> re.Pattern:
+    return re.compile(words_pattern(load("periods")["war_words"]))
 
 
 def _carried_period(ctx, rows, n_sentence, prev_since, start, end):

@@ -28,7 +28,9 @@ class TimeMention:
     end: int
     period_start: date | None
     period_end: date | None
-    kind: str  # day, said (the day a statement was made), since, span, month, recent
+    # day, said (the day a statement was made), since, since_year ("since 2011"),
+    # began_year ("the war began in 2011"), span, month, recent
+    kind: str
 
 
 # patterns read on windows around a mention, not on whole sentences
@@ -70,7 +72,11 @@ def _compiled_patterns() -> dict[str, re.Pattern]:
         ),
         "began_in": re.compile(
             rf"\b(?:began|begun|started|erupted|flared\s+up|broke\s+out)(?:\s+[^\s.;]+){{0,6}}?"
-            rf"\s+in\s+(?P<month>{month})\s+(?P<year>(?:19|20)[0-9][0-9])\b"
+            rf"\s+in\s+(?:(?P<month>{month})\s+)?(?P<year>(?:19|20)[0-9][0-9])\b"
+        ),
+        # "since 2011", "since early 2011": from the first day of the year
+        "since_year": re.compile(
+            r"\bsince\s+(?:early\s+|the\s+start\s+of\s+)?(?P<year>(?:19|20)[0-9][0-9])\b(?![,.]?[0-9])"
         ),
         "since_weekday": re.compile(rf"\bsince\s+(?:last\s+)?(?P<wd>{wd})\b"),
         "span": re.compile(
@@ -112,7 +118,8 @@ def _trigger() -> re.Pattern:
     lex = load("periods")
     words = [*lex["weekdays"], *lex["months"], *lex["month_abbreviations"], *lex["month_parts"]]
     words += [*lex["span_units"], *lex["recent"], "since", "month", "yesterday", "today"]
-    words += ["tonight", "this morning"]
+    words += ["tonight", "this morning", "began", "begun", "started", "erupted", "flared up"]
+    words += ["broke out"]
     return scanner.register(re.compile(words_pattern(words)), words)
 
 
@@ -196,7 +203,17 @@ def find_times(
         y = int(m.group("year")) if m.group("year") else published.year - (mo > published.month)
         add(m, date(y, mo, 1), published, "since")
     for m in matches("began_in"):
-        add(m, date(int(m.group("year")), _month_number(m.group("month")), 1), published, "since")
+        if m.group("month"):
+            add(
+                m,
+                date(int(m.group("year")), _month_number(m.group("month")), 1),
+                published,
+                "since",
+            )
+        else:  # "since the war began in 2011": a year only
+            add(m, date(int(m.group("year")), 1, 1), published, "began_year")
+    for m in matches("since_year"):
+        add(m, date(int(m.group("year")), 1, 1), published, "since_year")
     for m in matches("since_weekday"):
         add(m, last_weekday(published, m.group("wd"), strictly_before=True), published, "since")
     for m in matches("span"):
