@@ -347,6 +347,34 @@ def test_headline_dateline_and_stripped_possessive(write_report):
     assert claims["period_start"].isna().all()
 
 
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("24.08.2013 Syrian state media said", date(2013, 8, 24)),
+        ("23-07-2016 Death Toll Rises", date(2016, 7, 23)),
+        ("5-04-2016 4 killed", date(2016, 4, 5)),
+    ],
+)
+def test_a_numeric_dateline_is_read_day_first(text, day):
+    from toolkit.reports import find_dateline
+
+    start, end, stamp = find_dateline(text)
+    assert start == 0 and stamp.date() == day
+    assert text[end] == " "
+
+
+@pytest.mark.parametrize("text", ["12/10/2016 Rebels said", "Killed 2.5-3.2016 x"])
+def test_a_slashed_or_broken_date_is_no_dateline(text):
+    from toolkit.reports import find_dateline
+
+    assert find_dateline(text) is None
+
+
+def test_the_numbers_of_a_numeric_dateline_are_no_figures(write_report):
+    claims = _claims_of(write_report, "01-12-2016 5 Killed as Russian Helicopter Downed.\n")
+    assert claims[["category", "value"]].values.tolist() == [["people_killed", 5.0]]
+
+
 def test_the_source_continues_the_source_named_before(write_report):
     body = (
         "A source at the Syrian Observatory said shells hit the camp. "

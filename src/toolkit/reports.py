@@ -49,6 +49,11 @@ _DATELINES = [
     regex.compile(
         rf"(?P<day>\d{{1,2}})\s+(?P<mon>{_MONTHS})[a-z]*\.?,?\s+(?P<year>(?:19|20)\d\d)", regex.I
     ),
+    # "24.08.2013", "23-07-2016": day first, as the outlets that print them write it; a
+    # slash is left alone, since "12/10/2016" is as often month first
+    regex.compile(
+        r"(?<![\d.-])(?P<day>\d{1,2})(?P<sep>[.-])(?P<mon>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d\d)(?!\d)"
+    ),
 ]
 _MONTH_NUMBER = {m: i for i, m in enumerate(_MONTHS.replace("|sept", "").split("|"), start=1)}
 # both datelines in one pattern, in that order, sharing group names (a branch reset): one
@@ -134,7 +139,7 @@ def _dateline_stamp(
 ) -> pd.Timestamp | None:
     """A dateline's parts as a UTC timestamp; None when they name no real day or time."""
     try:
-        month = _MONTH_NUMBER[mon.lower()[:3]]
+        month = int(mon) if mon.isdigit() else _MONTH_NUMBER[mon.lower()[:3]]
         when = datetime(int(year), month, int(day), int(hh or 0), int(mm or 0), tzinfo=UTC)
     except (ValueError, KeyError):
         return None

@@ -96,6 +96,8 @@ def report_claims(report) -> list[dict]:
             (a, "total") for a in total_shares(sentence, hits, s_start)
         ]
         for amount, how in sorted(candidates, key=lambda c: c[0].start):
+            if d_start <= amount.start + s_start < d_end:
+                continue  # "24.08.2013": the dateline's numbers count nothing
             reading = classify(sentence, amount, previous_noun, previous_event, hits, s_start)
             if reading is None:
                 continue
