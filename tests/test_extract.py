@@ -312,6 +312,43 @@ def test_verbs_of_stripped_headlines(write_report, body, expected):
 @pytest.mark.parametrize(
     "body, expected",
     [
+        # nouns of the event: "the death of", "the injury of", executions
+        ("The blast led to the death of eight and the injury of 89 people.\n",
+         [["people_killed", 8.0], ["wounded", 89.0]]),
+        ("Terrorist rocket attacks kill 10 civilians injure 16.\n",
+         [["civilians_killed", 10.0], ["wounded", 16.0]]),
+        ("Militants Execute 24 Civilians after Seizing a Village.\n",
+         [["civilians_killed", 24.0]]),
+        # "others" repeats the kind of the figure before it
+        ("At least 15 civilians were killed in Manbij while six others were killed nearby.\n",
+         [["civilians_killed", 15.0], ["civilians_killed", 6.0]]),
+        ("Two soldiers were killed and three others were wounded.\n",
+         [["combatants_killed", 2.0], ["wounded", 3.0]]),
+        # a nationality counts people; staff have no category of their own
+        ("Around 600 Syrians including 136 children have been killed in air strikes.\n",
+         [["people_killed", 600.0], ["children_killed", 136.0]]),
+        ("The strikes killed at least 18 people including two hospital staffers.\n",
+         [["people_killed", 18.0]]),
+        # the missing are not the dead
+        ("The war has caused the death of more than 200,000 people and 60,000 are missing.\n",
+         [["people_killed", 200000.0]]),
+        ("The troops sealed the route, trapping nearly 300,000 residents.\n",
+         [["population", 300000.0]]),
+        # total control needs a place: a capitalised name or "of the city/province"
+        ('"We take all measures to avoid civilian casualties," he said.\n', []),
+        ("The alliance took full control of the strategic city of Manbij.\n",
+         [["territory_share", 100.0]]),
+        ("The fighters took full control of more key streets.\n", []),
+    ],
+)  # fmt: skip
+def test_event_nouns_others_and_groups(write_report, body, expected):
+    claims = _claims_of(write_report, body)
+    assert claims[["category", "value"]].values.tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
         # a part of a toll with a category of its own is a claim; one in the same category is not
         ("The blasts killed 22 people, seven of them children.\n",
          [["people_killed", 22.0], ["children_killed", 7.0]]),

@@ -225,7 +225,7 @@ _MIXED = regex.compile(
 # a part of the figure before, told by its state: "eight were in critical condition"
 _CONDITION = regex.compile(
     r"\s+(?:(?:were|are|was|is|remain(?:ed)?)\s+)?(?:still\s+)?(?:in\s+)?(?:a\s+)?"
-    r"(?:critical|serious|stable|dangerous|grave)\s+condition"
+    r"(?:(?:critical|serious|stable|dangerous|grave)\s+condition|missing|unaccounted\s+for)\b"
 )
 
 
@@ -279,6 +279,8 @@ def classify(
         return None
     if noun is None:
         noun = previous_noun or noun_before(low, amount.start, hits, offset)
+    elif noun == "person" and previous_noun in _SAME_AGAIN and _OTHERS.search(low[:phrase_end]):
+        noun = previous_noun  # "15 civilians were killed while six others were": the same kind
     if noun == "other_group":
         return None
     # "including 14 children" shares the event of the figure before, unless a verb of its
@@ -308,6 +310,11 @@ def classify(
     if noun is None and event not in ("displaced", "population", "wounded"):
         return None
     return Reading(event, unit, noun, phrase_end, event)
+
+
+# Kinds that "others" after them repeats; "others" after a subset of children are not children.
+_SAME_AGAIN = ("civilian", "combatant")
+_OTHERS = regex.compile(r"\bothers\s*$")
 
 
 _PART_NOUN = regex.compile(r"\s+(?:(?:were|are|was|is|being)\s+)?(?:an?\s+)?([\w'’-]+)")

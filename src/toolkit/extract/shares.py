@@ -16,10 +16,11 @@ from toolkit.lexicons import load
 @cache
 def _pattern() -> regex.Pattern:
     alt = alternation(load("qualifiers")["total_share"])
-    # "recaptured all of Palmyra", 'regained "full control" of the city'
+    # "recaptured all of Palmyra", 'regained "full control" of the city'; the capital that
+    # names a place is matched case-sensitively ("take all measures" is no share)
     return scanner.register(
         regex.compile(
-            rf"(?<!\w)[\"“]?(?:{alt})[\"”]?(?=\s+(?:of\s+)?(?:the\s+)?\p{{Lu}}|\s+of\s+the\s+city)",
+            rf"(?<!\w)[\"“]?(?:{alt})[\"”]?(?=\s+(?:of\s+)?(?:the\s+)?(?-i:\p{{Lu}})|\s+of\s+the\s+(?:[\w-]+\s+){{0,2}}?(?:city|town|province|governorate)\b)",
             regex.I,
         )
     )
