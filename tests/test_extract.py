@@ -483,6 +483,47 @@ def test_what_a_control_event_is_about(write_report, body, expected):
     assert _events_of(write_report, body) == expected
 
 
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # what was seized is no territory
+        ("Regime forces seized previous shipments of UN aid to Deir Ezzor.\n", []),
+        # "took place" and "took part" are no captures
+        ("The blast took place in Aleppo on Monday.\n", []),
+        # an attempt is no advance
+        ("IS has tried to advance on Azaz.\n", []),
+        # a settlement missing from the gazetteer: the province only locates it
+        ("Air strikes hit the rebel-held town of Atareb in Aleppo province.\n", []),
+        ("Strikes hit an ISIL-held village near the town of Manbij.\n", []),
+        ("Strikes hit a Daesh bastion near the Turkish border.\n", []),
+        # a known place after "of" is the one held
+        ("A barrel bomb hit a rebel-held neighbourhood of Syrias Aleppo city.\n",
+         [["Aleppo", "holds"]]),
+        # the outlets' names for the Islamic State, and "de facto capital"
+        ("Jets struck the Daesh-held town of Manbij.\n", [["Manbij", "holds"]]),
+        ("The town lies between the border and the ISIL de facto capital of Raqa city.\n",
+         [["Raqa", "holds"]]),
+        # other ways of saying who holds a place
+        ("Missiles fell on the western districts dominated by the Syrian regime.\n",
+         [["west Aleppo", "holds"]]),
+        ("Idlib province has been under the control of rebel groups since spring.\n",
+         [["Idlib governorate", "holds"]]),
+        ("Most of Idlib province has been under the control of rebel groups.\n",
+         [["Idlib governorate", "advanced"]]),
+        ("The airport is one of the last sites in Deir ez-Zor not under the control of IS.\n",
+         []),
+        # a named part of a place, and the place itself
+        ("The SDF broke into western districts of Manbij on Thursday.\n",
+         [["Manbij", "advanced"]]),
+        ("IS seized the northern city of Mosul in June.\n", [["Mosul", "captured"]]),
+        # rivers never change hands
+        ("IS holds a stronghold on the Euphrates River.\n", []),
+    ],
+)  # fmt: skip
+def test_control_cues_objects_and_reference_points(write_report, body, expected):
+    assert _events_of(write_report, body) == expected
+
+
 def test_wire_phrasings_of_places_and_sources(write_report):
     body = (
         "Iraqi forces have retaken about a quarter of Mosul's eastern districts.\n"

@@ -60,8 +60,10 @@ def test_held_out_sample_dates_match_the_reader():
 
 
 @pytest.mark.skipif(fakes_path() is None, reason="set TOOLKIT_FAKES_CSV to the FA-KES CSV")
-def test_control_events_of_the_second_held_out_sample():
-    # measured precision 0.82, recall 0.60 on its 15 events; a floor guards regressions
-    result = _scores("fakes_holdout2")
-    assert result.events.precision >= 0.7
-    assert result.events.recall >= 0.5
+@pytest.mark.parametrize("folder", ["fakes_holdout2", "fakes_holdout3"])
+def test_control_events_of_the_held_out_samples(folder):
+    # measured precision 0.82 / 0.64, recall 0.60 / 0.44 on their 15 and 16 events; floors
+    # guard regressions
+    result = _scores(folder)
+    assert result.events.precision >= 0.6
+    assert result.events.recall >= 0.4

@@ -36,7 +36,8 @@ def _patterns() -> dict:
     lex = load("events")
     actions = {a: _words(ws) for a, ws in lex["actions"].items()}
     cues = [w for ws in lex["actions"].values() for w in ws]
-    cues += [*lex["held_nouns"], *lex["denial"], "held", "controlled"]
+    cues += [*lex["held_nouns"], *lex["denial"], "held", "controlled", "dominated"]
+    cues += ["under the control of", "under control of"]
     return {
         "actions": actions,
         "held": scanner.register(
@@ -45,11 +46,14 @@ def _patterns() -> dict:
             )
         ),
         "held_by": scanner.register(
-            re.compile(r"\b(?:held|controlled)\s+by\s+(?:either\s+)?(?:the\s+)?")
+            re.compile(
+                r"\b(?:(?:held|controlled|dominated)\s+by|under\s+(?:the\s+)?control\s+of)"
+                r"\s+(?:either\s+)?(?:the\s+)?"
+            )
         ),
         "held_noun": scanner.register(
             re.compile(
-                rf"(?:(?<!\w)(?P<who>{alternation(lex['held_prefix'])})\s+|(?P<owner>[\w-]+(?:\s+group)?)['’]s\s+"
+                rf"(?:(?<!\w)(?P<who>{alternation(lex['held_prefix'])})\s+(?:de\s+facto\s+)?|(?P<owner>[\w-]+(?:\s+group)?)['’]s\s+"
                 rf"(?:de\s+facto\s+)?(?:\w+\s+)?)(?:{alternation(lex['held_nouns'])})\b(?:\s+(?:in|of))?\s+"
             )
         ),
@@ -65,6 +69,11 @@ def _patterns() -> dict:
         "formerly": re.compile(rf"(?<!\w)(?:{alternation(lex['formerly'])})\s+(?:\S+\s+)?$"),
         "motion": re.compile(r"(?<!\w)(?:into|to|towards?)(?!\w)"),
         "rescue": re.compile(rf"(?<!\w)(?:{alternation(lex['rescue'])})(?!\w)"),
+        "not_territory": re.compile(rf"(?<!\w)(?:{alternation(lex['not_territory'])})(?!\w)"),
+        "settlement_of": regex.compile(
+            rf"\s+(?:{alternation(lex['settlement_nouns'])})\s+of\s+(?!the\b)(?-i:\p{{Lu}})",
+            regex.I,
+        ),
         "partial_hold": re.compile(rf"(?<!\w)(?:{alternation(lex['partial_hold'])})(?!\w)"),
         "aim": re.compile(rf"(?:{alternation(lex['aim'])})\s+(?:\w+\s+)?$"),
         "denial": scanner.register(
@@ -116,9 +125,10 @@ def report_events(report) -> list[dict]:
                     last_district = name
             continue
         text = body[s_start:s_end]
-        # a country never changes hands in these reports: "eastern Syria held by Daesh"
-        # names the region of a town, not a holding
-        places = [p for p in find_places(ctx, s_start, s_end) if _kind(p[2]) != "country"]
+        # a country never changes hands in these reports ("eastern Syria held by Daesh"
+        # names the region of a town, not a holding), nor does a river
+        named = find_places(ctx, s_start, s_end)
+        places = [p for p in named if _kind(p[2]) not in ("country", "river")]
         places += _anaphora(ctx, s_start, s_end, places, last_district)
         places.sort()
         actors = find_actors(ctx, s_start, s_end)
@@ -136,7 +146,10 @@ def report_events(report) -> list[dict]:
             ("almost entirely held by", "IS-held parts of the city") is an advance."""
             claimant = claimant_near(cue)
             lo, hi = sorted((cue, place[0] if place[0] > cue else place[1]))
-            action = "advanced" if pats["partial_hold"].search(body, lo, hi) else "holds"
+            partial = pats["partial_hold"].search(body, lo, hi) or _PART_BEFORE.search(
+                body, max(0, place[0] - 12), place[0]
+            )
+            action = "advanced" if partial else "holds"
             date = ctx.published if action == "holds" else None
             rows.append(_row(ctx, place, holder, action, "asserted", claimant, date, start, end))
             used.add((place[2], "holds"))
@@ -156,10 +169,14 @@ def report_events(report) -> list[dict]:
                 ),
                 None,
             )
+            if place and _locates_only(pats, ctx.body, m.end(), place):
+                continue  # "the rebel-held town of Atareb in Aleppo province"
             if place:
                 actor = actor_index().lookup(pats["held_prefix"][m.group("who").lower()])
                 holds(place, actor, m.start(), m.start(), place[1])
         for m in scanner.finditer(hits, pats["held_by"], body, s_start, s_end):
+            if _NEGATED.search(body, max(s_start, m.start() - 8), m.start()):
+                continue  # "not under the control of the Islamic State"
             holder = _first_after(actors, m.end(), 5)
             if holder is None:
                 word = _WORD.match(body, m.end())
@@ -174,7 +191,7 @@ def report_events(report) -> list[dict]:
             near = [
                 p
                 for p in places
-                if m.start() - 60 <= p[1] <= m.start()
+                if m.start() - HELD_BY_REACH <= p[1] <= m.start()
                 and not pats["motion"].search(body, p[1], m.start())
             ]
             # "western neighborhoods of the city held by ...": the most specific place
@@ -185,6 +202,8 @@ def report_events(report) -> list[dict]:
             place = next((p for p in places if m.end() <= p[0] + 12 and p[0] <= m.end() + 15), None)
             if not place or (place[2], "holds") in used:
                 continue
+            if pats["reference"].search(body, m.end(), place[0]):
+                continue  # "a Daesh bastion near the Turkish border"
             if pats["formerly"].search(body, max(s_start, m.start() - 25), m.start()):
                 continue  # "the one-time rebel bastion": held once, not now
             key = (m.group("who") or "").lower()
@@ -200,6 +219,8 @@ def report_events(report) -> list[dict]:
             for m in scanner.finditer(hits, rx, body, s_start, s_end):
                 if pats["aim"].search(body[max(s_start, m.start() - 30) : m.start()]):
                     continue
+                if _NOT_A_CAPTURE.match(body, m.end()):
+                    continue  # "the blast took place in ...", "took part in"
                 place = _first_after(places, m.end(), 90)
                 if place is None and action == "withdrew":
                     place = _last_before(places, m.start(), 120)
@@ -208,17 +229,22 @@ def report_events(report) -> list[dict]:
                     place = _parts_of_the_city(ctx, body, m.end())
                 if place is None:
                     continue
-                else:
-                    between = body[m.end() : place[0]]
+                whole = _whole_of(places, body, place)
+                # "western districts of Manbij" is part of it; "the city of Manbij" is all of it
+                part_of = whole is not None and _kind(place[2]) in ("city part", "district")
+                place = whole or place
+                between = body[m.end() : place[0]]
                 if (place[2], action) in used or _STOP.search(between):
                     continue
                 if pats["clause"].search(between) or pats["reference"].search(between):
                     continue
                 if pats["rescue"].search(between):
                     continue  # "pulled out of the rubble"
+                if pats["not_territory"].search(between):
+                    continue  # "seized shipments of UN aid to the city"
                 if action == "advanced" and pats["approach"].search(between):
                     continue
-                act = action
+                act = "advanced" if part_of and action == "captured" else action
                 if act == "captured" and (
                     pats["partial"].search(between)
                     or pats["counted_parts"].search(between)
@@ -261,7 +287,43 @@ def report_events(report) -> list[dict]:
     return rows
 
 
+# how far before "held by" the held place may be named
+HELD_BY_REACH = 90
+
 _SPECIFIC = {"district": 0, "village": 0, "city part": 1, "landmark": 1, "city": 2}
+
+
+_NOT_A_CAPTURE = re.compile(r"\s+(?:place|part)\b")
+_NEGATED = re.compile(r"\bnot\s+$")
+# "Most of Idleb province has been under the control of ...": part of the place is held
+_PART_BEFORE = re.compile(r"\b(?:most|much)\s+of\s+(?:the\s+)?$")
+
+
+def _locates_only(pats, text: str, end: int, place) -> bool:
+    """Whether the words between a holding cue and a place say the place only locates what
+    is held: "the rebel-held town of Atareb in Aleppo province" (a settlement missing from
+    the gazetteer), "an ISIL-held village near the town of Manbij"."""
+    if pats["reference"].search(text.lower(), end, place[0]):
+        return True
+    m = pats["settlement_of"].match(text, end, place[0])
+    if m is None:
+        return False
+    # "a rebel-held neighbourhood of Syrias Aleppo city" names a known place after "of"
+    after = m.end() - 1
+    return not any(p[0] == after for p in place_index().find(text, after, after + 60))
+
+
+_OF = re.compile(r"\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?")
+
+
+def _whole_of(places, body: str, place):
+    """The place a named part belongs to: "western districts of Manbij" names a part of
+    Manbij, whatever city the generic "western districts" would name alone."""
+    nxt = _first_after(places, place[1], 25)
+    if nxt is None:
+        return None
+    of = _OF.match(body, place[1])
+    return nxt if of and of.end() == nxt[0] else None
 
 
 def _parts_of_the_city(ctx: ReportContext, body: str, end: int):
