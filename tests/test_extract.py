@@ -208,6 +208,30 @@ def test_a_year_long_since_dates_a_war_wide_toll_only(write_report, body, start)
     assert claims.loc[0, "period_end"].date() == date(2016, 12, 1)
 
 
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # a bare city name in a report that names its governorate means the governorate
+        ("Rebels hold Idlib province. Air strikes on Idlib killed 12 people.\n",
+         ["Idlib governorate"]),
+        ("Rebels hold Idlib province. Air strikes on Idlib city killed 12 people.\n",
+         ["Idlib"]),
+        ("Air strikes on Idlib killed 12 people.\n", ["Idlib"]),
+        # places listed together: the smallest place holding them all
+        ("Four killed in terrorist attacks in Aleppo and Quneitra.\n", ["Syria"]),
+        ("Four killed in terrorist attacks in Damascus its countryside Aleppo Homs.\n",
+         ["Syria"]),
+        # a place and the place holding it are one place
+        ("More than 50,000 people have fled rebel-held east Aleppo.\n", ["east Aleppo"]),
+        # a war-wide toll with no place of its own is the country's
+        ("Shells hit Aleppo on Monday, killing two. The war has claimed more than "
+         "300,000 lives.\n", ["Aleppo", "Syria"]),
+    ],
+)  # fmt: skip
+def test_the_place_a_figure_is_about(write_report, body, expected):
+    assert _claims_of(write_report, body)["location"].tolist() == expected
+
+
 def test_a_displacement_is_counted_where_people_fled_from(write_report):
     claims = _claims_of(
         write_report, "More than 20,000 people fled east Aleppo to western neighbourhoods.\n"

@@ -15,6 +15,10 @@ from toolkit.errors import ReportWarning
 from toolkit.extract.categories import classify
 from toolkit.extract.context import (
     ReportContext,
+    _governorate_of_city,
+    _place_kinds,
+    ancestors,
+    common_place,
     figure_claimant,
     find_actors,
     find_places,
@@ -106,7 +110,9 @@ def report_claims(report) -> list[dict]:
             a = _shift(amount, s_start)
             qualifier, q_start = ("exact", a.start) if how else qualifier_before(ctx.body, a.start)
             qualifier, value, low, high = bounds(a, qualifier)
-            location = _location(ctx, places, a, reading.category) or last_location
+            location = _location(ctx, places, a, reading.category) or (
+                _country_of(ctx, last_location) if _war_wide(sentence) else last_location
+            )
             last_location = location
             stock = reading.category in STOCK_CATEGORIES or (
                 reading.category == "troops_deployed"
@@ -282,8 +288,75 @@ def _location(ctx: ReportContext, places, a: Amount, category: str) -> str | Non
     if category in ("territory_share", "front_distance") and after:
         return after[0][2]
     if after and after[0][0] - a.end <= 80:
-        return after[0][2]
-    return min(places, key=lambda p: min(abs(p[0] - a.end), abs(a.start - p[1])))[2]
+        return _listed_together(ctx, places, after[0])
+    place = min(places, key=lambda p: min(abs(p[0] - a.end), abs(a.start - p[1])))
+    return _listed_together(ctx, places, place)
+
+
+# what may stand between places listed together: "in Aleppo and Quneitra", "in Damascus its
+# countryside Aleppo Homs", "Raqqa and Deir Ezzor provinces"
+_LIST_GAP = regex.compile(
+    r"(?:\s*(?:,|and|&)?\s*(?:its\s+countryside|provinces?|countryside)?\s*(?:,|and|&)?\s*)",
+    regex.I,
+)
+
+
+def _listed_together(ctx: ReportContext, places, place) -> str:
+    """A figure about places listed together ("in Aleppo and Quneitra") is about the
+    smallest place holding them all; a figure about one place, about that place."""
+    i = places.index(place)
+    run = [place]
+    for nxt in places[i + 1 :]:
+        if _LIST_GAP.fullmatch(ctx.body, run[-1][1], nxt[0]) is None:
+            break
+        run.append(nxt)
+    names = [_province_meant(ctx, p) for p in run]
+    # "rebel-held east Aleppo": a place and the place holding it name one place, not a list
+    names = [n for n in names if not any(n != o and n in ancestors(o) for o in names)]
+    if len(set(names)) == 1:
+        return names[0]
+    return common_place(names) or names[0]
+
+
+def _kind_of(name: str) -> str | None:
+    return _place_kinds().get(name)
+
+
+def _war_wide(sentence: str) -> bool:
+    """Whether a sentence without a place of its own tells of the whole war ("the war has
+    claimed more than 300,000 lives"), or of the whole country."""
+    low = sentence.lower()
+    return _war_words().search(low) is not None or "country" in low
+
+
+def _country_of(ctx: ReportContext, place: str | None) -> str | None:
+    """The country holding `place` (else the report's main city), for a war-wide figure."""
+    for name in (place, ctx.main_city):
+        if name:
+            country = next((n for n in ancestors(name) if _kind_of(n) == "country"), None)
+            if country:
+                return country
+    return place
+
+
+_CITY_NAMED = regex.compile(r"\s+city\b|['’]?s\b", regex.I)
+_CITY_BEFORE = regex.compile(r"\b(?:city|town)\s+of\s+$", regex.I)
+
+
+def _province_meant(ctx: ReportContext, place) -> str:
+    """A bare city name that is also its governorate's ("air strikes on Idlib"), in a report
+    that names the governorate as such, means the governorate; "Idlib city" does not."""
+    governorate = _governorate_of_city().get(place[2])
+    if governorate is None or governorate not in ctx.governorates:
+        return place[2]
+    named = ctx.body[place[0] : place[1]].lower()
+    if (
+        "city" in named
+        or _CITY_NAMED.match(ctx.body, place[1])
+        or _CITY_BEFORE.search(ctx.body, max(0, place[0] - 15), place[0])
+    ):
+        return place[2]
+    return governorate
 
 
 def _by_direction(body: str, places) -> tuple[list, list]:

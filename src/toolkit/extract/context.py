@@ -39,6 +39,39 @@ def _place_kinds() -> dict[str, str]:
     return dict(zip(g["name"], g["kind"], strict=True))
 
 
+@cache
+def _parents() -> dict[str, str]:
+    g = gazetteer()
+    return {n: p for n, p in zip(g["name"], g["parent"], strict=True) if isinstance(p, str) and p}
+
+
+def ancestors(name: str) -> list[str]:
+    """`name` and the places that contain it, smallest first, from the gazetteer."""
+    chain, parents = [name], _parents()
+    while chain[-1] in parents and len(chain) < 8:
+        chain.append(parents[chain[-1]])
+    return chain
+
+
+def common_place(names: list[str]) -> str | None:
+    """The smallest gazetteer place containing every one of `names`."""
+    chains = [ancestors(n) for n in names]
+    shared = set(chains[0]).intersection(*chains[1:])
+    return next((n for n in chains[0] if n in shared), None)
+
+
+@cache
+def _governorate_of_city() -> dict[str, str]:
+    """City -> its governorate, for the cities whose governorate bears their name."""
+    g = gazetteer()
+    kinds = dict(zip(g["name"], g["kind"], strict=True))
+    return {
+        name: parent
+        for name, kind, parent in zip(g["name"], g["kind"], g["parent"], strict=True)
+        if kind == "city" and kinds.get(parent) == "governorate"
+    }
+
+
 @scanner.warm_with
 @cache
 def _attribution() -> re.Pattern:
@@ -63,6 +96,8 @@ class ReportContext:
     published: date | None
     default_claimant: str
     main_city: str | None
+    # governorates the report names as such ("Idlib province"): a bare "Idlib" may mean them
+    governorates: frozenset[str] = frozenset()
     sentences: list[tuple[int, int]] = field(default_factory=list)
     section_city: dict[int, str] = field(default_factory=dict)  # sentence start -> city
     hits: scanner.Hits | None = None  # where each cue list may match (toolkit.scan)
@@ -80,7 +115,8 @@ class ReportContext:
             default = canonical_source(via)
         else:
             default = canonical_source(outlet) or canonical_source(via) or "unknown"
-        ctx = cls(row.report_id, body, pub, default, _main_city(body))
+        main_city, governorates = _main_city(body)
+        ctx = cls(row.report_id, body, pub, default, main_city, governorates)
 
         ctx.sentences = list(split_sentences(body))
         found = find_dateline(body)
@@ -121,10 +157,13 @@ def _context_of(report) -> ReportContext:
     return _Memo.value
 
 
-def _main_city(body: str) -> str | None:
+def _main_city(body: str) -> tuple[str | None, frozenset[str]]:
+    """The city a report names most, and the governorates it names."""
     kinds = _place_kinds()
-    counts = Counter(name for _, _, name in place_index().find(body) if kinds.get(name) == "city")
-    return counts.most_common(1)[0][0] if counts else None
+    names = [name for _, _, name in place_index().find(body)]
+    counts = Counter(name for name in names if kinds.get(name) == "city")
+    governorates = frozenset(name for name in names if kinds.get(name) == "governorate")
+    return (counts.most_common(1)[0][0] if counts else None), governorates
 
 
 def _sections(body: str, sentences) -> dict[int, str]:
