@@ -232,6 +232,19 @@ def test_the_place_a_figure_is_about(write_report, body, expected):
     assert _claims_of(write_report, body)["location"].tolist() == expected
 
 
+@pytest.mark.parametrize(
+    "body, actor",
+    [
+        ("Seven people were killed due to terrorist rocket attacks on Aleppo.\n", "rebels"),
+        # a label right after a named force describes it
+        ("Members of ISIS terrorist organization executed three persons in Raqqa.\n",
+         "Islamic State"),
+    ],
+)  # fmt: skip
+def test_the_force_that_acts(write_report, body, actor):
+    assert _claims_of(write_report, body)["actor"].tolist() == [actor]
+
+
 def test_a_displacement_is_counted_where_people_fled_from(write_report):
     claims = _claims_of(
         write_report, "More than 20,000 people fled east Aleppo to western neighbourhoods.\n"

@@ -225,7 +225,14 @@ def find_sources(ctx: ReportContext, start: int, end: int):
 
 
 def find_actors(ctx: ReportContext, start: int, end: int):
-    return list(actor_index().find(ctx.body, start, end))
+    """Forces named in body[start:end]. A label right after a name ("ISIS terrorist
+    organization", "Nusra terrorists") describes the force named, not another one."""
+    found = []
+    for hit in actor_index().find(ctx.body, start, end):
+        if found and 0 <= hit[0] - found[-1][1] <= 1:
+            continue
+        found.append(hit)
+    return found
 
 
 def sentence_claimant(ctx: ReportContext, start: int, end: int) -> tuple[str | None, bool]:
