@@ -111,6 +111,9 @@ PUB = date(2016, 12, 1)  # a Thursday
         ("since early 2011", PUB, date(2011, 1, 1), PUB),
         ("Since 2011 the country", PUB, date(2011, 1, 1), PUB),
         ("since the conflict began in 2011", PUB, date(2011, 1, 1), PUB),
+        # a possessive weekday whose apostrophe was stripped; the night before publication
+        ("the toll from Tuesdays attacks", PUB, date(2016, 11, 29), date(2016, 11, 29)),
+        ("killed overnight", PUB, date(2016, 11, 30), PUB),
     ],
 )
 def test_periods(text, published, start, end):
@@ -174,6 +177,28 @@ def _claims_of(write_report, body: str):
 
     head = "---\ntitle: t\noutlet: AFP\npublished: 2016-12-01\n---\n"
     return extract_claims(read_reports(write_report("r.txt", head + body)))
+
+
+@pytest.mark.parametrize(
+    "body, starts",
+    [
+        # a figure repeating an earlier one takes its period
+        ("At least 31 people were killed on Monday in Jayrud. Rami Abdel Rahman told AFP "
+         "about the shelling. He said at least 31 people were killed.\n",
+         [date(2016, 11, 28), date(2016, 11, 28)]),
+        # "Earlier ..." continues the day of the round-up, a few sentences back
+        ("Shells killed 12 civilians in Aleppo on Tuesday. The source said homes were hit. "
+         "Cars burned in the street. Earlier five civilians were killed in the park.\n",
+         [date(2016, 11, 29), date(2016, 11, 29)]),
+        # without the opener, the day does not reach that far
+        ("Shells killed 12 civilians in Aleppo on Tuesday. The source said homes were hit. "
+         "Cars burned in the street. Five civilians were killed in the park.\n",
+         [date(2016, 11, 29), None]),
+    ],
+)  # fmt: skip
+def test_a_figure_continues_the_day_told_before(write_report, body, starts):
+    got = _claims_of(write_report, body)["period_start"].tolist()
+    assert [None if pd.isna(d) else d.date() for d in got] == starts
 
 
 @pytest.mark.parametrize(

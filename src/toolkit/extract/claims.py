@@ -149,6 +149,7 @@ def report_claims(report) -> list[dict]:
         prev_since = [t for t in times if t.kind in SINCE_KINDS]
         prev = (s_start, s_end, times)
     _headlines_borrow(rows)
+    _repeats_borrow(rows)
     return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
 
 
@@ -209,12 +210,14 @@ def _war_words() -> re.Pattern:
 
 def _carried_period(ctx, rows, n_sentence, prev_since, start, end):
     """A flow with no time of its own continues the previous flow figure (within two
-    sentences) or a "since ..." of the previous sentence; else it runs to the statement day."""
+    sentences, or five after "Meanwhile", "Earlier" ...) or a "since ..." of the previous
+    sentence; else it runs to the statement day."""
+    reach = CONTINUATION_REACH if _continues(ctx, n_sentence) else 2
     recent = [
         r
         for r in rows
         if r["_timed"]
-        and n_sentence - r["_sentence"] <= 2
+        and n_sentence - r["_sentence"] <= reach
         and r["category"] not in STOCK_CATEGORIES
     ]
     if recent:
@@ -225,6 +228,21 @@ def _carried_period(ctx, rows, n_sentence, prev_since, start, end):
     if day is not None:
         return day, day
     return start, end
+
+
+# how many sentences back "Meanwhile ...", "Earlier ..." may reach for the round-up's day
+CONTINUATION_REACH = 5
+
+
+def _continues(ctx: ReportContext, n_sentence: int) -> bool:
+    """Whether the sentence opens as a continuation of a round-up ("Meanwhile ...")."""
+    s, e = ctx.sentences[n_sentence]
+    return _continuation().match(lowered(ctx.body), s, e) is not None
+
+
+@cache
+def _continuation() -> re.Pattern:
+    return re.compile(r"\s*" + words_pattern(load("periods")["continuations"]))
 
 
 def _times(ctx: ReportContext, n_sentence: int) -> list[TimeMention]:
@@ -266,6 +284,26 @@ def _headlines_borrow(rows: list[dict]) -> None:
         ]
         if same:
             r["period_start"], r["period_end"] = same[0]["period_start"], same[0]["period_end"]
+
+
+def _repeats_borrow(rows: list[dict]) -> None:
+    """A figure of ten or more with no start of its own that repeats an earlier figure ("He
+    said at least 31 people were killed" after "31 people killed on Saturday") takes that
+    figure's period."""
+    for i, r in enumerate(rows):
+        # small figures recur by chance in round-ups ("two persons" in two attacks)
+        if r["_timed"] or r["period_start"] is not None or not (r["value"] or 0) >= 10:
+            continue
+        same = [
+            e
+            for e in rows[:i]
+            if e["category"] == r["category"]
+            and e["value"] == r["value"]
+            and e["period_start"] is not None
+            and e["_sentence"] != r["_sentence"]
+        ]
+        if same:
+            r["period_start"], r["period_end"] = same[-1]["period_start"], same[-1]["period_end"]
 
 
 def _shift(a: Amount, offset: int) -> Amount:

@@ -101,7 +101,9 @@ def _compiled_patterns() -> dict[str, re.Pattern]:
             rf"\b(?:on\s+)?(?P<month>{month})\.?\s+(?P<day>[0-9]{{1,2}})(?![0-9]){not_a_place}"
             rf"(?:,?\s+(?P<year>(?:19|20)[0-9][0-9]))?"
         ),
-        "weekday": re.compile(rf"\b(?:on\s+|early\s+|late\s+|last\s+)?(?P<wd>{wd})\b"),
+        # "Tuesdays attacks": a possessive whose apostrophe was stripped is the day too
+        "weekday": re.compile(rf"\b(?:on\s+|early\s+|late\s+|last\s+)?(?P<wd>{wd})(?:['’]?s)?\b"),
+        "overnight": re.compile(r"\bovernight\b"),
         "said": re.compile(
             r"\b(?:said|says|announced|reported|told\s+\w+|stated|added)\s*(?:on\s+)?$"
         ),
@@ -117,8 +119,18 @@ def _trigger() -> re.Pattern:
     # a word every time pattern needs: sentences without one are skipped
     lex = load("periods")
     words = [*lex["weekdays"], *lex["months"], *lex["month_abbreviations"], *lex["month_parts"]]
+    words += [f"{day}s" for day in lex["weekdays"]]  # "Tuesdays attacks", apostrophe stripped
     words += [*lex["span_units"], *lex["recent"], "since", "month", "yesterday", "today"]
-    words += ["tonight", "this morning", "began", "begun", "started", "erupted", "flared up"]
+    words += [
+        "tonight",
+        "this morning",
+        "overnight",
+        "began",
+        "begun",
+        "started",
+        "erupted",
+        "flared up",
+    ]
     words += ["broke out"]
     return scanner.register(re.compile(words_pattern(words)), words)
 
@@ -258,6 +270,8 @@ def find_times(
         d = last_weekday(published, m.group("wd"), strictly_before=False)
         said = pats["said"].search(sentence[max(0, m.start() - 25) : m.start()])
         add(m, d, d, "said" if said else "day")
+    for m in matches("overnight"):  # the night before the day of publication
+        add(m, published - timedelta(days=1), published, "span")
     for m in matches("yesterday"):
         d = published - timedelta(days=1)
         add(m, d, d, "day")
