@@ -580,6 +580,8 @@ def test_what_a_control_event_is_about(write_report, body, expected):
         ("IS seized the northern city of Mosul in June.\n", [["Mosul", "captured"]]),
         # rivers never change hands
         ("IS holds a stronghold on the Euphrates River.\n", []),
+        # "the ISIL-held city" is the report's city
+        ("Sources in Raqqa said executions go on in the ISIL-held city.\n", [["Raqa", "holds"]]),
     ],
 )  # fmt: skip
 def test_control_cues_objects_and_reference_points(write_report, body, expected):

@@ -169,6 +169,9 @@ def report_events(report) -> list[dict]:
                 ),
                 None,
             )
+            if place is None and _HELD_CITY.match(body, m.end()):
+                city = ctx.city_at(m.start())  # "the ISIL-held city": the report's city
+                place = (m.end() + 1, _HELD_CITY.match(body, m.end()).end(), city) if city else None
             if place and _locates_only(pats, ctx.body, m.end(), place):
                 continue  # "the rebel-held town of Atareb in Aleppo province"
             if place:
@@ -293,6 +296,7 @@ HELD_BY_REACH = 90
 _SPECIFIC = {"district": 0, "village": 0, "city part": 1, "landmark": 1, "city": 2}
 
 
+_HELD_CITY = re.compile(r"\s+city\b(?!\s+of\b)")
 _NOT_A_CAPTURE = re.compile(r"\s+(?:place|part)\b")
 _NEGATED = re.compile(r"\bnot\s+$")
 # "Most of Idleb province has been under the control of ...": part of the place is held
