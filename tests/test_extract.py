@@ -248,6 +248,10 @@ def test_a_year_long_since_dates_a_war_wide_toll_only(write_report, body, start)
          ["Syria"]),
         # a place and the place holding it are one place
         ("More than 50,000 people have fled rebel-held east Aleppo.\n", ["east Aleppo"]),
+        # "the northeast of the country" is a region, not the whole country
+        ("Strikes in Idlib province killed four people. His son and 20 other terrorists "
+         "were killed on Sunday in the northeast of the country.\n",
+         ["Idlib governorate", "Idlib governorate"]),
         # a war-wide toll with no place of its own is the country's
         ("Shells hit Aleppo on Monday, killing two. The war has claimed more than "
          "300,000 lives.\n", ["Aleppo", "Syria"]),
@@ -264,6 +268,13 @@ def test_the_place_a_figure_is_about(write_report, body, expected):
         # a label right after a named force describes it
         ("Members of ISIS terrorist organization executed three persons in Raqqa.\n",
          "Islamic State"),
+        # the force in the counted noun is the victims'; the subject of the verb acts
+        ("The Syrian Army killed 175 ISIS terrorists near Palmyra.\n",
+         "Syrian government forces"),
+        ("Regime air raids killed at least 15 civilians in the IS-held area of Boleel.\n",
+         "Syrian government forces"),
+        ("At least 86 members of Syrian government forces were killed by rebels.\n",
+         "rebels"),
     ],
 )  # fmt: skip
 def test_the_force_that_acts(write_report, body, actor):

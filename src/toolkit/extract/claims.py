@@ -132,7 +132,7 @@ def report_claims(report) -> list[dict]:
                     value_high=high,
                     unit=reading.unit,
                     location=location,
-                    actor=_actor(actors, places, a, reading),
+                    actor=_actor(actors, places, a, reading, ctx.body, s_start),
                     claimant=(
                         figure_claimant(ctx, s_start, s_end, a.start) or claimant
                         if attributed and not continues
@@ -364,7 +364,13 @@ def _war_wide(sentence: str) -> bool:
     """Whether a sentence without a place of its own tells of the whole war ("the war has
     claimed more than 300,000 lives"), or of the whole country."""
     low = sentence.lower()
-    return _war_words().search(low) is not None or "country" in low
+    return _war_words().search(low) is not None or _COUNTRY_WIDE.search(low) is not None
+
+
+# "across the war-battered country", "nationwide"; not "in the northeast of the country"
+_COUNTRY_WIDE = regex.compile(
+    r"\b(?:across|throughout|all\s+over)\s+(?:the\s+)?(?:[\w-]+\s+)?country\b|\bnationwide\b"
+)
 
 
 def _country_of(ctx: ReportContext, place: str | None) -> str | None:
@@ -421,18 +427,37 @@ def _direction_cue() -> re.Pattern:
     return re.compile(rf"(?<![\w-])(?:(?P<to>{to})|(?P<from>{origin}))(?:\s+{word}){{0,3}}\s+$")
 
 
-def _actor(actors, places, a: Amount, reading) -> str | None:
-    """The force that acts: "by X" after the figure, else the nearest force named before it."""
+def _actor(actors, places, a: Amount, reading, body: str = "", s_start: int = 0) -> str | None:
+    """The force that acts: the one named before a figure an active verb leads to ("regime
+    air raids killed at least 15"), else "by X" after the figure, else the nearest named
+    before it. A force named in the counted noun ("175 ISIS terrorists", "86 members of
+    the government forces") is the victims', not the actor."""
     if not actors:
         return None
     if reading.category in ("displaced", "population", "surrendered"):
         return None
-    noun_end = a.end
-    after = [x for x in actors if x[0] > noun_end and x[0] - noun_end < 60]
+    victims_end = s_start + reading.phrase_end if body else a.end
+    of = _OF_FORCE.match(body, victims_end) if body else None
+    if of:
+        victims_end = of.end() + 1
+    actors = [x for x in actors if not a.end <= x[0] < victims_end]
+    after = [x for x in actors if x[0] > a.end and x[0] - a.end < 60]
     before = [x for x in actors if x[1] <= a.start]
     if reading.category in ("territory_share", "front_distance", "troops_deployed", "detained"):
         return before[-1][2] if before else (after[0][2] if after else None)
+    if before and body and _ACTIVE_VERB.search(body, max(0, a.start - 30), a.start):
+        return before[-1][2]
     return after[0][2] if after else (before[-1][2] if before else None)
+
+
+# "members of the Syrian government forces": the force after "of" belongs to the counted noun
+_OF_FORCE = regex.compile(r"\s+of\s+(?:the\s+)?(?=\S)")
+# an active verb right before a figure: its subject, named before it, is the actor
+_ACTIVE_VERB = regex.compile(
+    r"\b(?:kill(?:ed|s|ing)?|wound(?:ed|s|ing)?|injur(?:ed|es|ing)|left|executed?|claimed)"
+    r"(?:\s+(?:at\s+least|more\s+than|over|some|about|around|nearly|almost|up\s+to))?\s+$",
+    regex.I,
+)
 
 
 def _distance(t: TimeMention, a: Amount) -> int:
