@@ -407,6 +407,15 @@ def test_verbs_of_stripped_headlines(write_report, body, expected):
          [["people_killed", 200000.0]]),
         ("The troops sealed the route, trapping nearly 300,000 residents.\n",
          [["population", 300000.0]]),
+        # "left wounded" is no displacement; "millions" by analogy with "thousands"
+        ("The 83 extremists died while more than 100 were left wounded.\n",
+         [["combatants_killed", 83.0], ["wounded", 100.0]]),
+        # "forces" are combatants; besieging holds a population; a length is no distance
+        ("The attack killed 40 government forces.\n", [["combatants_killed", 40.0]]),
+        ("IS is besieging an estimated 200,000 people there.\n", [["population", 200000.0]]),
+        ("They secured a 57 km long area as they advanced.\n", []),
+        ("They advanced within just 20km of the Euphrates.\n", [["front_distance", 20.0]]),
+        ("Troops fully retook the al-Qaryatain city in Homs.\n", [["territory_share", 100.0]]),
         # total control needs a place: a capitalised name or "of the city/province"
         ('"We take all measures to avoid civilian casualties," he said.\n', []),
         ("The alliance took full control of the strategic city of Manbij.\n",
@@ -417,6 +426,19 @@ def test_verbs_of_stripped_headlines(write_report, body, expected):
 def test_event_nouns_others_and_groups(write_report, body, expected):
     claims = _claims_of(write_report, body)
     assert claims[["category", "value"]].values.tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The war has killed 280,000 people and displaced millions.\n",
+        "The conflict has killed 280,000 people and driven millions from their homes.\n",
+    ],
+)
+def test_millions_displaced_read_by_analogy_with_thousands(write_report, body):
+    claims = _claims_of(write_report, body)
+    assert claims["category"].tolist() == ["people_killed", "displaced"]
+    assert claims[["value_low", "value_high"]].values.tolist()[1] == [2_000_000, 9_999_999]
 
 
 @pytest.mark.parametrize(

@@ -154,13 +154,15 @@ def _passive_cue(text: str, phrase_end: int, hits=None, offset: int = 0) -> str 
     right_after = _PASSIVE_GAP.match(text, phrase_end)
     if not right_after:
         return None
-    cue = next(
+    # the longest cue there: "were left wounded" is wounded, not "left"
+    cue = max(
         (
             c
             for c in _event_cues(text, hits, offset)
             if c[0] == right_after.end() and c[2][-3:] != "ing"
         ),
-        None,
+        key=lambda c: c[1] - c[0],
+        default=None,
     )
     # "a bomber killed 30 people injured 90": a verb with a figure of its own is active
     if cue is None or _FIGURE_AFTER.match(text, cue[1]):
@@ -217,6 +219,7 @@ def _direct_cue(text: str, amount: Amount, hits=None, offset: int = 0) -> tuple[
     return None
 
 
+_LENGTH = regex.compile(r"\s*-?\s*(?:long|wide|deep|in\s+length)\b")
 # killed and wounded given as one figure: "killed and wounded hundreds", "5 dead or injured"
 _MIXED = regex.compile(
     r"(?:kill(?:ed|ing)|dead|deaths?)\s+(?:and|or|&)\s+(?:wound(?:ed|ing)|injur(?:ed|ing|ies))"
@@ -261,9 +264,11 @@ def classify(
             else None
         )
     if amount.unit in ("km", "mile"):
-        before = low[max(0, amount.start - 40) : amount.start]
+        before = low[max(0, amount.start - 60) : amount.start]
         if amount.unit == "mile" and before.rstrip().endswith("("):
             return None  # "25 kilometres (15 miles)": a conversion, not a second figure
+        if _LENGTH.match(low, amount.end):
+            return None  # "a 57 km long area", "a 15-kilometre-wide front": a size
         if lex["geography"].search(before) or not scanner.search(
             hits, lex["front"], low, offset=offset
         ):

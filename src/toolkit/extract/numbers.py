@@ -69,7 +69,8 @@ def _patterns() -> dict[str, re.Pattern]:
             )
         ),
         "number": scanner.register(
-            re.compile(rf"(?<![\w.,])(?P<a>{number})(?!\w)"),
+            # "20km": a unit may be glued to the figure
+            re.compile(rf"(?<![\w.,])(?P<a>{number})(?:(?!\w)|(?=(?:{km})(?!\w)))"),
             starts,
             joiner="[ -]",
             extra=[r"\b[0-9]"],

@@ -20,8 +20,9 @@ def _before_pattern() -> regex.Pattern:
         reverse=True,
     )
     body = "|".join(f"(?P<{q}_{i}>{regex.escape(w)})" for i, (w, q) in enumerate(alts))
-    # the phrase must end right before the number ("a total of" may sit in between)
-    return regex.compile(rf"(?<!\w)(?:{body})\s+(?:a\s+total\s+of\s+)?$", regex.I)
+    # the phrase must end right before the number ("a total of", "just" may sit in between:
+    # "within just 20km")
+    return regex.compile(rf"(?<!\w)(?:{body})\s+(?:a\s+total\s+of\s+|just\s+|only\s+)?$", regex.I)
 
 
 def qualifier_before(text: str, start: int) -> tuple[str, int]:

@@ -20,7 +20,7 @@ def _pattern() -> regex.Pattern:
     # names a place is matched case-sensitively ("take all measures" is no share)
     return scanner.register(
         regex.compile(
-            rf"(?<!\w)[\"“]?(?:{alt})[\"”]?(?=\s+(?:of\s+)?(?:the\s+)?(?-i:\p{{Lu}})|\s+of\s+the\s+(?:[\w-]+\s+){{0,2}}?(?:city|town|province|governorate)\b)",
+            rf"(?<!\w)[\"“]?(?:{alt})[\"”]?(?=\s+(?:of\s+)?(?:the\s+)?(?:al-)?(?-i:\p{{Lu}})|\s+of\s+the\s+(?:[\w-]+\s+){{0,2}}?(?:city|town|province|governorate)\b)",
             regex.I,
         )
     )
