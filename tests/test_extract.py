@@ -613,6 +613,25 @@ def test_what_a_control_event_is_about(write_report, body, expected):
         ("IS seized the northern city of Mosul in June.\n", [["Mosul", "captured"]]),
         # rivers never change hands
         ("IS holds a stronghold on the Euphrates River.\n", []),
+        # stripped possessive of a group, "the rebels" after "held by"
+        ("Strikes on the Islamic State groups de facto Syrian capital Raqqa killed 25.\n",
+         [["Raqa", "holds"]]),
+        ("Around 200,000 people lived in eastern parts of Aleppo held by the rebels.\n",
+         [["east Aleppo", "holds"]]),
+        # the thing held is another one
+        ("Fighters surged towards Tabqa and an adjacent air base held by IS.\n", []),
+        # a road linking places; an attributive participle; an unnamed town in a place
+        ("Rebels hold territory linking Aleppo with the capital.\n", []),
+        ("Authorities manage the liberated areas in Idlib.\n", []),
+        ("Troops retook the al-Qaryatain city in Homs.\n", []),
+        ("The capture of Palmyra raised concern for its ruins.\n", [["Palmyra", "captured"]]),
+        # foiled and failed attacks are repelled, on the outskirts too
+        ("The army foiled an attack by terrorists on posts in Hama countryside.\n",
+         [["Hama governorate", "repelled"]]),
+        ("IS launched a failed offensive on the outskirts of Afrin.\n", [["Afrin", "repelled"]]),
+        # a bare city name in a report that names its governorate
+        ("Raqqa province is contested. The army advances on al-Rasafa in Raqqa.\n",
+         [["Raqa governorate", "advanced"]]),
         # "the ISIL-held city" is the report's city
         ("Sources in Raqqa said executions go on in the ISIL-held city.\n", [["Raqa", "holds"]]),
     ],

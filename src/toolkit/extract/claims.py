@@ -15,13 +15,13 @@ from toolkit.errors import ReportWarning
 from toolkit.extract.categories import classify
 from toolkit.extract.context import (
     ReportContext,
-    _governorate_of_city,
     _place_kinds,
     ancestors,
     common_place,
     figure_claimant,
     find_actors,
     find_places,
+    province_meant,
     sentence_claimant,
 )
 from toolkit.extract.numbers import Amount, find_amounts, may_hold_amount
@@ -348,7 +348,7 @@ def _listed_together(ctx: ReportContext, places, place) -> str:
         if _LIST_GAP.fullmatch(ctx.body, run[-1][1], nxt[0]) is None:
             break
         run.append(nxt)
-    names = [_province_meant(ctx, p) for p in run]
+    names = [province_meant(ctx, p) for p in run]
     # "rebel-held east Aleppo": a place and the place holding it name one place, not a list
     names = [n for n in names if not any(n != o and n in ancestors(o) for o in names)]
     if len(set(names)) == 1:
@@ -381,26 +381,6 @@ def _country_of(ctx: ReportContext, place: str | None) -> str | None:
             if country:
                 return country
     return place
-
-
-_CITY_NAMED = regex.compile(r"\s+city\b|['’]?s\b", regex.I)
-_CITY_BEFORE = regex.compile(r"\b(?:city|town)\s+of\s+$", regex.I)
-
-
-def _province_meant(ctx: ReportContext, place) -> str:
-    """A bare city name that is also its governorate's ("air strikes on Idlib"), in a report
-    that names the governorate as such, means the governorate; "Idlib city" does not."""
-    governorate = _governorate_of_city().get(place[2])
-    if governorate is None or governorate not in ctx.governorates:
-        return place[2]
-    named = ctx.body[place[0] : place[1]].lower()
-    if (
-        "city" in named
-        or _CITY_NAMED.match(ctx.body, place[1])
-        or _CITY_BEFORE.search(ctx.body, max(0, place[0] - 15), place[0])
-    ):
-        return place[2]
-    return governorate
 
 
 def _by_direction(body: str, places) -> tuple[list, list]:

@@ -68,7 +68,7 @@ def _governorate_of_city() -> dict[str, str]:
     return {
         name: parent
         for name, kind, parent in zip(g["name"], g["kind"], g["parent"], strict=True)
-        if kind == "city" and kinds.get(parent) == "governorate"
+        if kind == "city" and kinds.get(parent) == "governorate" and parent == f"{name} governorate"
     }
 
 
@@ -319,3 +319,25 @@ def _adjacent_source(start: int, verb, sources) -> str | None:
         return before[-1][2]
     after = [s for s in sources if 0 <= s[0] - v_end <= 6]
     return after[0][2] if after else None
+
+
+_CITY_NAMED = regex.compile(r"\s+city\b|['’]?s\b", regex.I)
+_CITY_BEFORE = regex.compile(r"\b(?:city|town)\s+of\s+$", regex.I)
+
+
+def province_meant(ctx: ReportContext, place) -> str:
+    """A bare city name that is also its governorate's ("air strikes on Idlib"), in a report
+    that names the governorate as such, means the governorate; "Idlib city" does not."""
+    governorate = _governorate_of_city().get(place[2])
+    if governorate is None or governorate not in ctx.governorates:
+        return place[2]
+    named = ctx.body[place[0] : place[1]].lower()
+    if named.endswith("s") and not place[2].lower().endswith("s"):
+        return place[2]  # "Aleppos old city": a possessive names the city
+    if (
+        "city" in named
+        or _CITY_NAMED.match(ctx.body, place[1])
+        or _CITY_BEFORE.search(ctx.body, max(0, place[0] - 15), place[0])
+    ):
+        return place[2]
+    return governorate

@@ -11,7 +11,13 @@ import regex
 
 from toolkit import scan as scanner
 from toolkit.alternation import alternation, lowered
-from toolkit.extract.context import ReportContext, find_actors, find_places, find_sources
+from toolkit.extract.context import (
+    ReportContext,
+    find_actors,
+    find_places,
+    find_sources,
+    province_meant,
+)
 from toolkit.extract.periods import find_times
 from toolkit.lexicons import load
 from toolkit.reference import actor_index, place_index
@@ -53,7 +59,7 @@ def _patterns() -> dict:
         ),
         "held_noun": scanner.register(
             re.compile(
-                rf"(?:(?<!\w)(?P<who>{alternation(lex['held_prefix'])})\s+(?:de\s+facto\s+)?|(?P<owner>[\w-]+(?:\s+group)?)['’]s\s+"
+                rf"(?:(?<!\w)(?P<who>{alternation(lex['held_prefix'])})\s+(?:de\s+facto\s+)?|(?P<owner>[\w-]+(?:\s+group)?)(?:['’]s|(?<=group)s)\s+"
                 rf"(?:de\s+facto\s+)?(?:\w+\s+)?)(?:{alternation(lex['held_nouns'])})\b(?:\s+(?:in|of))?\s+"
             )
         ),
@@ -180,7 +186,9 @@ def report_events(report) -> list[dict]:
         for m in scanner.finditer(hits, pats["held_by"], body, s_start, s_end):
             if _NEGATED.search(body, max(s_start, m.start() - 8), m.start()):
                 continue  # "not under the control of the Islamic State"
-            holder = _first_after(actors, m.end(), 5)
+            # "held by the rebels": the alias may take in the article the cue consumed
+            holder = next((x for x in actors if x[0] <= m.end() < x[1]), None)
+            holder = holder or _first_after(actors, m.end(), 5)
             if holder is None:
                 word = _WORD.match(body, m.end())
                 key = word.group(0).lower() if word else ""
@@ -196,6 +204,8 @@ def report_events(report) -> list[dict]:
                 for p in places
                 if m.start() - HELD_BY_REACH <= p[1] <= m.start()
                 and not pats["motion"].search(body, p[1], m.start())
+                # "Tabqa and an adjacent air base held by IS": the base is held
+                and not _ANOTHER_THING.search(body, p[1], m.start())
             ]
             # "western neighborhoods of the city held by ...": the most specific place
             place = min(near, key=lambda p: (_SPECIFIC.get(_kind(p[2]), 9), -p[0]), default=None)
@@ -213,7 +223,7 @@ def report_events(report) -> list[dict]:
             holder = actor_index().lookup(pats["held_prefix"][key]) if key else None
             if holder is None and m.group("owner"):
                 owner_end = m.end("owner")
-                owners = [a for a in actors if 0 <= owner_end - a[1] <= 10]
+                owners = [a for a in actors if a[0] < owner_end and owner_end - a[1] <= 10]
                 holder = owners[-1][2] if owners else None
             if holder:
                 holds(place, holder, m.start(), m.start(), place[1])
@@ -222,6 +232,10 @@ def report_events(report) -> list[dict]:
             for m in scanner.finditer(hits, rx, body, s_start, s_end):
                 if pats["aim"].search(body[max(s_start, m.start() - 30) : m.start()]):
                     continue
+                if m.group().endswith(("ed", "en")) and _ATTRIBUTIVE.search(
+                    body, max(s_start, m.start() - 5), m.start()
+                ):
+                    continue  # "the liberated parts of the city": a state, not an event
                 if _NOT_A_CAPTURE.match(body, m.end()):
                     continue  # "the blast took place in ...", "took part in"
                 place = _first_after(places, m.end(), 90)
@@ -236,10 +250,17 @@ def report_events(report) -> list[dict]:
                 # "western districts of Manbij" is part of it; "the city of Manbij" is all of it
                 part_of = whole is not None and _kind(place[2]) in ("city part", "district")
                 place = whole or place
+                # "advances in Raqqa" in a report about Raqqa province: the governorate
+                place = (place[0], place[1], province_meant(ctx, place))
                 between = body[m.end() : place[0]]
                 if (place[2], action) in used or _STOP.search(between):
                     continue
-                if pats["clause"].search(between) or pats["reference"].search(between):
+                if pats["clause"].search(between):
+                    continue
+                if action == "captured" and _UNNAMED_BEFORE.search(between):
+                    continue  # "retook the al-Qaryatain city in Homs": an unknown place
+                reference = pats["reference"].search(between)
+                if reference and not (action == "repelled" and "outskirts" in reference.group()):
                     continue
                 if pats["rescue"].search(between):
                     continue  # "pulled out of the rubble"
@@ -296,6 +317,11 @@ HELD_BY_REACH = 90
 _SPECIFIC = {"district": 0, "village": 0, "city part": 1, "landmark": 1, "city": 2}
 
 
+_ANOTHER_THING = re.compile(r"\band\s+(?:an?|the)\s+")
+_ATTRIBUTIVE = re.compile(r"\bthe\s+$")
+_UNNAMED_BEFORE = re.compile(
+    r"\b(?:city|town|village|district|area|neighbou?rhood)\s+in\s+(?:the\s+)?$"
+)
 _HELD_CITY = re.compile(r"\s+city\b(?!\s+of\b)")
 _NOT_A_CAPTURE = re.compile(r"\s+(?:place|part)\b")
 _NEGATED = re.compile(r"\bnot\s+$")
