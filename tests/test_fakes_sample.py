@@ -39,14 +39,23 @@ def _scores(folder: str):
 
 @pytest.mark.skipif(fakes_path() is None, reason="set TOOLKIT_FAKES_CSV to the FA-KES CSV")
 @pytest.mark.parametrize(
-    "folder", ["fakes_gold", "fakes_holdout", "fakes_holdout2", "fakes_holdout3", "fakes_holdout4"]
+    "folder, min_precision, min_recall",
+    [
+        ("fakes_gold", 0.9, 0.93),
+        ("fakes_holdout", 0.9, 0.93),
+        ("fakes_holdout2", 0.9, 0.93),
+        ("fakes_holdout3", 0.9, 0.93),
+        ("fakes_holdout4", 0.9, 0.93),
+        # scored blind only: 0.90 / 0.84 when it came in
+        ("fakes_holdout5", 0.85, 0.8),
+    ],
 )
-def test_fakes_samples_precision_recall_and_claimant(folder):
+def test_fakes_samples_precision_recall_and_claimant(folder, min_precision, min_recall):
     result = _scores(folder)
-    # measured 0.95-0.98 / 0.95-0.98, claimant 0.82-0.92, period 0.74-0.90; floors guard
+    # measured 0.90-0.98 / 0.84-0.98, claimant 0.82-0.92, period 0.72-0.90; floors guard
     # regressions
-    assert result.claims.precision >= 0.9
-    assert result.claims.recall >= 0.93
+    assert result.claims.precision >= min_precision
+    assert result.claims.recall >= min_recall
     assert result.attributes["claimant"] >= 0.7
     assert result.attributes["period"] >= 0.6
 
@@ -60,9 +69,11 @@ def test_held_out_sample_dates_match_the_reader():
 
 
 @pytest.mark.skipif(fakes_path() is None, reason="set TOOLKIT_FAKES_CSV to the FA-KES CSV")
-@pytest.mark.parametrize("folder", ["fakes_holdout2", "fakes_holdout3", "fakes_holdout4"])
+@pytest.mark.parametrize(
+    "folder", ["fakes_holdout2", "fakes_holdout3", "fakes_holdout4", "fakes_holdout5"]
+)
 def test_control_events_of_the_held_out_samples(folder):
-    # measured precision 0.64-0.82, recall 0.50-0.60 on their 15, 16 and 17 events; floors
+    # measured precision 0.64-0.82, recall 0.50-0.60 on their 15-18 events; floors
     # guard regressions
     result = _scores(folder)
     assert result.events.precision >= 0.6
