@@ -407,6 +407,12 @@ def test_verbs_of_stripped_headlines(write_report, body, expected):
          [["people_killed", 200000.0]]),
         ("The troops sealed the route, trapping nearly 300,000 residents.\n",
          [["population", 300000.0]]),
+        # a force's name inside the counted noun; "including" ends the noun's search
+        ("Turkish air strikes kill 9 IS fighters in Syria.\n", [["combatants_killed", 9.0]]),
+        ("Syria regime bombing kills 21 including 8 children.\n",
+         [["people_killed", 21.0], ["children_killed", 8.0]]),
+        ("At least eight died including two children.\n",
+         [["people_killed", 8.0], ["children_killed", 2.0]]),
         # "left wounded" is no displacement; "millions" by analogy with "thousands"
         ("The 83 extremists died while more than 100 were left wounded.\n",
          [["combatants_killed", 83.0], ["wounded", 100.0]]),
@@ -632,6 +638,18 @@ def test_what_a_control_event_is_about(write_report, body, expected):
         # a bare city name in a report that names its governorate
         ("Raqqa province is contested. The army advances on al-Rasafa in Raqqa.\n",
          [["Raqa governorate", "advanced"]]),
+        # a relative clause's object, an infinitive aim, "freed", partial and group holders
+        ("Shells hit Jarabulus, which Turkish-led forces captured in August.\n",
+         [["Jarabulus", "captured"]]),
+        ("Jets support an offensive by regime forces to capture Manbij.\n", []),
+        ("The Syrian forces freed Palmyra from IS gangs.\n", [["Palmyra", "captured"]]),
+        ("A blast hit the mostly Kurdish-controlled city of Hasaka.\n",
+         [["Hasakah", "advanced"]]),
+        ("Idlib province has been held by an alliance of rebels since 2015.\n",
+         [["Idlib governorate", "holds"]]),
+        # "the capital Raqqa" is the city, even in a report about the province
+        ("Raqqa province is contested. Jets struck the IS de facto capital Raqqa.\n",
+         [["Raqa", "holds"]]),
         # "the ISIL-held city" is the report's city
         ("Sources in Raqqa said executions go on in the ISIL-held city.\n", [["Raqa", "holds"]]),
     ],

@@ -100,8 +100,11 @@ def counted_noun(text: str, end: int) -> tuple[str | None, int]:
             cls = after and lex["nouns"].get(after.group(1).lower())
             if cls:
                 return cls, after.end(1)
-        if word in lex["stop"]:
+        # "31 IS group militants": a capitalised name is part of the noun phrase, not "is"
+        if word in lex["stop"] and not w.group(0)[:1].isupper():
             break
+        if word in ("died", "including"):
+            break  # "eight died including two children": the noun is not after these
     return fallback
 
 

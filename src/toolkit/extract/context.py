@@ -322,7 +322,7 @@ def _adjacent_source(start: int, verb, sources) -> str | None:
 
 
 _CITY_NAMED = regex.compile(r"\s+city\b|['’]?s\b", regex.I)
-_CITY_BEFORE = regex.compile(r"\b(?:city|town)\s+of\s+$", regex.I)
+_CITY_BEFORE = regex.compile(r"\b(?:(?:city|town)\s+of|capital(?:\s+of)?)\s+$", regex.I)
 
 
 def province_meant(ctx: ReportContext, place) -> str:

@@ -151,9 +151,13 @@ def report_events(report) -> list[dict]:
             """Record that `holder` holds `place`, as of the publication day; only part of it
             ("almost entirely held by", "IS-held parts of the city") is an advance."""
             claimant = claimant_near(cue)
+            place = (place[0], place[1], province_meant(ctx, place))
             lo, hi = sorted((cue, place[0] if place[0] > cue else place[1]))
-            partial = pats["partial_hold"].search(body, lo, hi) or _PART_BEFORE.search(
-                body, max(0, place[0] - 12), place[0]
+            partial = (
+                pats["partial_hold"].search(body, lo, hi)
+                or _PART_BEFORE.search(body, max(0, place[0] - 12), place[0])
+                # "the mostly Kurdish-controlled city of Hasaka"
+                or _PARTLY_BEFORE.search(body, max(0, cue - 12), cue)
             )
             action = "advanced" if partial else "holds"
             date = ctx.published if action == "holds" else None
@@ -189,6 +193,8 @@ def report_events(report) -> list[dict]:
             # "held by the rebels": the alias may take in the article the cue consumed
             holder = next((x for x in actors if x[0] <= m.end() < x[1]), None)
             holder = holder or _first_after(actors, m.end(), 5)
+            if holder is None and (group := _GROUP_OF.match(body, m.end())):
+                holder = _first_after(actors, group.end(), 5)  # "an alliance of rebels"
             if holder is None:
                 word = _WORD.match(body, m.end())
                 key = word.group(0).lower() if word else ""
@@ -236,6 +242,8 @@ def report_events(report) -> list[dict]:
                     body, max(s_start, m.start() - 5), m.start()
                 ):
                     continue  # "the liberated parts of the city": a state, not an event
+                if _INFINITIVE.search(body, max(s_start, m.start() - 20), m.start()):
+                    continue  # "an offensive by regime forces to capture ...": an aim
                 if _NOT_A_CAPTURE.match(body, m.end()):
                     continue  # "the blast took place in ...", "took part in"
                 place = _first_after(places, m.end(), 90)
@@ -244,6 +252,8 @@ def report_events(report) -> list[dict]:
                     between = ""
                 if place is None and action == "captured":
                     place = _parts_of_the_city(ctx, body, m.end())
+                if place is None and action == "captured":
+                    place = _object_before(places, body, m.start())
                 if place is None:
                     continue
                 whole = _whole_of(places, body, place)
@@ -323,6 +333,23 @@ _UNNAMED_BEFORE = re.compile(
     r"\b(?:city|town|village|district|area|neighbou?rhood)\s+in\s+(?:the\s+)?$"
 )
 _HELD_CITY = re.compile(r"\s+city\b(?!\s+of\b)")
+_PARTLY_BEFORE = re.compile(r"\b(?:mostly|largely|partly|partially)\s+$")
+_GROUP_OF = re.compile(r"(?:an?\s+)?(?:alliance|coalition|array|mix|number)\s+of\s+(?:the\s+)?")
+# "to capture", but not "managed to capture"
+_INFINITIVE = re.compile(r"(?<!managed )(?<!able )(?<!succeeded )\bto\s+$")
+# "Jarabulus, which Turkish-led forces captured": the place is the object, named before
+_RELATIVE = re.compile(r"\s*,?\s*(?:which|that)\s+(?:[\w-]+\s+){1,5}$")
+
+
+def _object_before(places, body: str, start: int):
+    """The place a relative clause's capture verb takes as its object ("Jarabulus which
+    Turkish-led forces captured")."""
+    before = [p for p in places if p[1] <= start and start - p[1] <= 60]
+    if before and _RELATIVE.fullmatch(body, before[-1][1], start):
+        return before[-1]
+    return None
+
+
 _NOT_A_CAPTURE = re.compile(r"\s+(?:place|part)\b")
 _NEGATED = re.compile(r"\bnot\s+$")
 # "Most of Idleb province has been under the control of ...": part of the place is held
