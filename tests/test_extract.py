@@ -650,6 +650,13 @@ def test_what_a_control_event_is_about(write_report, body, expected):
         # "the capital Raqqa" is the city, even in a report about the province
         ("Raqqa province is contested. Jets struck the IS de facto capital Raqqa.\n",
          [["Raqa", "holds"]]),
+        # any spelling of a governorate's city with "province"; passive captures
+        ("The Kurdish militia controls most of Hasaka province.\n",
+         [["Hasakah governorate", "advanced"]]),
+        ("Fighting raged in the Ramouseh area recently seized by rebels.\n",
+         [["Ramouseh", "captured"]]),
+        ("If Manbij is captured by the alliance, IS loses a route.\n", []),
+        ("The boy takes shelter inside a mosque in Douma.\n", []),
         # "the ISIL-held city" is the report's city
         ("Sources in Raqqa said executions go on in the ISIL-held city.\n", [["Raqa", "holds"]]),
     ],

@@ -143,7 +143,32 @@ def _norm(text: str) -> str:
 
 @cache
 def place_index() -> AliasIndex:
-    return AliasIndex.from_frame(gazetteer())
+    return AliasIndex.from_frame(_with_province_forms(gazetteer()))
+
+
+# the words wire copy puts after a city's name to mean the governorate named after it
+PROVINCE_WORDS = ("province", "countryside", "governorate")
+
+
+def _with_province_forms(frame: pd.DataFrame) -> pd.DataFrame:
+    """The gazetteer with "<any spelling of X> province / countryside / governorate" as
+    aliases of "X governorate": the table lists only some spellings ("Hasakeh province"),
+    copy uses them all ("Hasaka province")."""
+    frame = frame.copy()
+    names = set(frame["name"])
+    extra: dict[str, list[str]] = {}
+    columns = (frame["name"], frame["aliases"].fillna(""), frame["kind"])
+    for name, aliases, kind in zip(*columns, strict=True):
+        governorate = f"{name} governorate"
+        if kind != "city" or governorate not in names:
+            continue
+        spellings = [name, *(a for a in str(aliases).split("|") if a.strip())]
+        extra[governorate] = [f"{sp.strip()} {w}" for sp in spellings for w in PROVINCE_WORDS]
+    frame["aliases"] = [
+        "|".join(filter(None, [str(a) if isinstance(a, str) else "", *extra.get(n, [])]))
+        for n, a in zip(frame["name"], frame["aliases"], strict=True)
+    ]
+    return frame
 
 
 @cache

@@ -246,7 +246,8 @@ def report_events(report) -> list[dict]:
                     continue  # "an offensive by regime forces to capture ...": an aim
                 if _NOT_A_CAPTURE.match(body, m.end()):
                     continue  # "the blast took place in ...", "took part in"
-                place = _first_after(places, m.end(), 90)
+                passive = action == "captured" and _passive_object(places, body, m)
+                place = passive or _first_after(places, m.end(), 90)
                 if place is None and action == "withdrew":
                     place = _last_before(places, m.start(), 120)
                     between = ""
@@ -282,12 +283,17 @@ def report_events(report) -> list[dict]:
                 if act == "captured" and (
                     pats["partial"].search(between)
                     or pats["counted_parts"].search(between)
-                    or pats["part_after"].match(body, place[1])
+                    or (
+                        pats["part_after"].match(body, place[1])
+                        and not _THE_BEFORE.search(body, max(0, place[0] - 4), place[0])
+                    )
                 ):
                     act = "advanced"
                 if act == "advanced" and (place[2], "captured") in used:
                     continue
                 actor = _event_actor(actors, m, act)
+                if passive:  # "recently seized by rebels": the force after "by" took it
+                    actor = next((a[2] for a in actors if 0 <= a[0] - m.end() <= 12), None)
                 date = ctx.published if act == "holds" else _day(times, m.start())
                 rows.append(
                     _row(
@@ -333,12 +339,35 @@ _UNNAMED_BEFORE = re.compile(
     r"\b(?:city|town|village|district|area|neighbou?rhood)\s+in\s+(?:the\s+)?$"
 )
 _HELD_CITY = re.compile(r"\s+city\b(?!\s+of\b)")
+# "the Ramouseh area" names the place; "a major Aleppo zone" a part of it
+_THE_BEFORE = re.compile(r"\bthe\s+$")
 _PARTLY_BEFORE = re.compile(r"\b(?:mostly|largely|partly|partially)\s+$")
 _GROUP_OF = re.compile(r"(?:an?\s+)?(?:alliance|coalition|array|mix|number)\s+of\s+(?:the\s+)?")
 # "to capture", but not "managed to capture"
 _INFINITIVE = re.compile(r"(?<!managed )(?<!able )(?<!succeeded )\bto\s+$")
 # "Jarabulus, which Turkish-led forces captured": the place is the object, named before
 _RELATIVE = re.compile(r"\s*,?\s*(?:which|that)\s+(?:[\w-]+\s+){1,5}$")
+
+
+# "the Ramouseh area recently seized by rebels": a passive capture of the place before
+_PASSIVE_GAP = re.compile(
+    r"\s+(?:(?:area|district|neighbou?rhood|town|city|village)\s+)?(?:(?:which|that)\s+)?"
+    r"(?:(?:was|were|is|has|had|have)\s+)?(?:been\s+)?(?:recently\s+|newly\s+|just\s+)?"
+)
+_BY = re.compile(r"\s+by\s")
+_CONDITIONAL = re.compile(r"\b(?:if|unless|once|until|before)\s+(?:the\s+)?$")
+
+
+def _passive_object(places, body: str, m):
+    """The place a passive capture verb is about ("X recently seized by rebels")."""
+    if not _BY.match(body, m.end()):
+        return None
+    before = [p for p in places if p[1] <= m.start() and m.start() - p[1] <= 50]
+    if before and _PASSIVE_GAP.fullmatch(body, before[-1][1], m.start()):
+        if _CONDITIONAL.search(body, max(0, before[-1][0] - 10), before[-1][0]):
+            return None  # "if Manbij is captured by ...": not (yet) a fact
+        return before[-1]
+    return None
 
 
 def _object_before(places, body: str, start: int):
@@ -350,7 +379,7 @@ def _object_before(places, body: str, start: int):
     return None
 
 
-_NOT_A_CAPTURE = re.compile(r"\s+(?:place|part)\b")
+_NOT_A_CAPTURE = re.compile(r"\s+(?:place|part|shelter|refuge|cover)\b")
 _NEGATED = re.compile(r"\bnot\s+$")
 # "Most of Idleb province has been under the control of ...": part of the place is held
 _PART_BEFORE = re.compile(r"\b(?:most|much)\s+of\s+(?:the\s+)?$")
