@@ -46,13 +46,14 @@ def _scores(folder: str):
         ("fakes_holdout2", 0.9, 0.93),
         ("fakes_holdout3", 0.9, 0.93),
         ("fakes_holdout4", 0.9, 0.93),
-        # scored blind only: 0.90 / 0.84 when it came in
-        ("fakes_holdout5", 0.85, 0.8),
+        ("fakes_holdout5", 0.9, 0.9),
+        # scored blind only: 0.90 / 0.86 when it came in
+        ("fakes_holdout6", 0.85, 0.8),
     ],
 )
 def test_fakes_samples_precision_recall_and_claimant(folder, min_precision, min_recall):
     result = _scores(folder)
-    # measured 0.90-0.98 / 0.84-0.98, claimant 0.82-0.92, period 0.72-0.90; floors guard
+    # measured 0.90-0.98 / 0.86-0.98, claimant 0.78-0.92, period 0.66-0.90; floors guard
     # regressions
     assert result.claims.precision >= min_precision
     assert result.claims.recall >= min_recall
