@@ -657,6 +657,16 @@ def test_what_a_control_event_is_about(write_report, body, expected):
          [["Ramouseh", "captured"]]),
         ("If Manbij is captured by the alliance, IS loses a route.\n", []),
         ("The boy takes shelter inside a mosque in Douma.\n", []),
+        # "Raqqa, the de facto capital of ISIS"; foil; "a neighbourhood" of a place is part
+        ("Jets struck Raqqa the de facto capital of ISIS in Syria.\n", [["Raqa", "holds"]]),
+        ("The army managed to foil an attack by IS on posts in Deir ez-Zor province.\n",
+         [["Deir ez-Zor governorate", "repelled"]]),
+        ("Troops seized a rebel-held neighbourhood on the northwest edge of Aleppo.\n",
+         [["Aleppo", "advanced"]]),
+        ("Rebels shelled government-held areas in west Aleppo.\n", [["west Aleppo", "holds"]]),
+        # a generic part in a report that never names its usual city is the local city's
+        ("Government forces in Aleppo cut the route into the rebel-held eastern "
+         "neighbourhoods.\n", [["east Aleppo", "holds"]]),
         # "the ISIL-held city" is the report's city
         ("Sources in Raqqa said executions go on in the ISIL-held city.\n", [["Raqa", "holds"]]),
     ],

@@ -23,7 +23,7 @@ _PHOTO_BY = regex.compile(r"photo\s+by\s+$", regex.I)
 _CITY_KINDS = ("city",)
 _CITY_PHRASE = scanner.register(
     regex.compile(
-        r"(?<!\w)(?:the\s+(?:besieged\s+|battered\s+|northern\s+|desert\s+)?city(?:'s|’s)?"
+        r"(?<!\w)(?:the\s+(?:besieged\s+|battered\s+|northern\s+|desert\s+)?city(?:'s|’s|s)?"
         r"(?:\s+(?P<dir>east|west|north|south))?|(?P<half>eastern|western)\s+half\s+of\s+the"
         r"\s+city|the\s+(?P<nb>eastern|western)\s+neighbou?rhoods"
         r"|its\s+(?P<its>eastern|western)\s+(?:half|part|side|districts|neighbou?rhoods))(?!\w)",
@@ -98,6 +98,7 @@ class ReportContext:
     main_city: str | None
     # governorates the report names as such ("Idlib province"): a bare "Idlib" may mean them
     governorates: frozenset[str] = frozenset()
+    cities: frozenset[str] = frozenset()  # every city the report names
     sentences: list[tuple[int, int]] = field(default_factory=list)
     section_city: dict[int, str] = field(default_factory=dict)  # sentence start -> city
     hits: scanner.Hits | None = None  # where each cue list may match (toolkit.scan)
@@ -115,8 +116,8 @@ class ReportContext:
             default = canonical_source(via)
         else:
             default = canonical_source(outlet) or canonical_source(via) or "unknown"
-        main_city, governorates = _main_city(body)
-        ctx = cls(row.report_id, body, pub, default, main_city, governorates)
+        main_city, governorates, cities = _main_city(body)
+        ctx = cls(row.report_id, body, pub, default, main_city, governorates, cities)
 
         ctx.sentences = list(split_sentences(body))
         found = find_dateline(body)
@@ -157,13 +158,14 @@ def _context_of(report) -> ReportContext:
     return _Memo.value
 
 
-def _main_city(body: str) -> tuple[str | None, frozenset[str]]:
-    """The city a report names most, and the governorates it names."""
+def _main_city(body: str) -> tuple[str | None, frozenset[str], frozenset[str]]:
+    """The city a report names most, the governorates it names and the cities it names."""
     kinds = _place_kinds()
     names = [name for _, _, name in place_index().find(body)]
     counts = Counter(name for name in names if kinds.get(name) == "city")
     governorates = frozenset(name for name in names if kinds.get(name) == "governorate")
-    return (counts.most_common(1)[0][0] if counts else None), governorates
+    main = counts.most_common(1)[0][0] if counts else None
+    return main, governorates, frozenset(counts)
 
 
 def _sections(body: str, sentences) -> dict[int, str]:
@@ -206,7 +208,44 @@ def find_places(ctx: ReportContext, start: int, end: int) -> list[tuple[int, int
             if not name:
                 continue
         found.append((m.start(), m.end(), name))
-    return sorted(found)
+    return sorted(_in_report_city(ctx, hit) for hit in found)
+
+
+# how far back a city named before a generic part ("Aleppo ... its western districts") reaches
+CITY_REACH = 300
+
+
+def _city_before(ctx: ReportContext, pos: int) -> str | None:
+    """The last city named in the few hundred characters before `pos`."""
+    kinds = _place_kinds()
+    cities = [n for _, _, n in place_index().find(ctx.body, max(0, pos - CITY_REACH), pos)]
+    cities = [n for n in cities if kinds.get(n) == "city"]
+    return cities[-1] if cities else None
+
+
+_DIRECTION = regex.compile(r"(east|west|north|south)(?:ern)?\b", regex.I)
+
+
+def _in_report_city(ctx: ReportContext, hit):
+    """A part named without its city ("the eastern neighbourhoods", an alias of eastern
+    Mosul in Mosul copy), in a report that never names that city, is that part of the city
+    named just before: east Aleppo in an Aleppo report; the city itself when the gazetteer
+    has no such part of it."""
+    start, end, name = hit
+    if _place_kinds().get(name) != "city part" or any(c.isupper() for c in ctx.body[start:end]):
+        return hit
+    own = _parents().get(name)
+    if own in ctx.cities:
+        return hit  # the report names the part's own city: "western districts" is its west
+    city = _city_before(ctx, start) or ctx.city_at(start)
+    if not city or own == city:
+        return hit
+    d = _DIRECTION.match(name)
+    part = d and (
+        place_index().lookup(f"{d.group(1).lower()} {city}")
+        or place_index().lookup(f"{d.group(1).lower()}ern {city}")
+    )
+    return (start, end, part or city)
 
 
 def _qualifies_next(body: str, place, following) -> bool:

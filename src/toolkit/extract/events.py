@@ -182,7 +182,7 @@ def report_events(report) -> list[dict]:
             if place is None and _HELD_CITY.match(body, m.end()):
                 city = ctx.city_at(m.start())  # "the ISIL-held city": the report's city
                 place = (m.end() + 1, _HELD_CITY.match(body, m.end()).end(), city) if city else None
-            if place and _locates_only(pats, ctx.body, m.end(), place):
+            if place and _locates_only(pats, ctx.body, m.start(), m.end(), place):
                 continue  # "the rebel-held town of Atareb in Aleppo province"
             if place:
                 actor = actor_index().lookup(pats["held_prefix"][m.group("who").lower()])
@@ -233,6 +233,14 @@ def report_events(report) -> list[dict]:
                 holder = owners[-1][2] if owners else None
             if holder:
                 holds(place, holder, m.start(), m.start(), place[1])
+        # "Raqqa, the de facto capital of ISIS"
+        for place in places:
+            of = _CAPITAL_OF.match(body, place[1])
+            if of is None or (place[2], "holds") in used:
+                continue
+            holder = _first_after(actors, of.end(), 3)
+            if holder and _kind(place[2]) == "city":
+                holds(place, holder[2], place[1], place[0], holder[1])
         # changes of hands
         for action, rx in pats["actions"].items():
             for m in scanner.finditer(hits, rx, body, s_start, s_end):
@@ -282,6 +290,7 @@ def report_events(report) -> list[dict]:
                 act = "advanced" if part_of and action == "captured" else action
                 if act == "captured" and (
                     pats["partial"].search(between)
+                    or _A_PART.search(between)
                     or pats["counted_parts"].search(between)
                     or (
                         pats["part_after"].match(body, place[1])
@@ -341,6 +350,22 @@ _UNNAMED_BEFORE = re.compile(
 _HELD_CITY = re.compile(r"\s+city\b(?!\s+of\b)")
 # "the Ramouseh area" names the place; "a major Aleppo zone" a part of it
 _THE_BEFORE = re.compile(r"\bthe\s+$")
+# one unnamed part held, which the place after it only locates; "government-held areas in
+# west Aleppo" (plural, no article) is a holding of west Aleppo, as the seed annotation has it
+_SETTLEMENT_IN = re.compile(
+    r"\s+(?:neighbou?rhood|district|village|town|area|suburb)\s+(?:in|on|at|near|along|outside)\b",
+    re.I,
+)
+_A_BEFORE = re.compile(r"\ban?\s+$", re.I)
+# "seized a rebel-held neighbourhood in the northwest edge of Aleppo": a part of the place
+_A_PART = re.compile(
+    r"\ban?\s+(?:[\w-]+\s+){0,2}(?:neighbou?rhood|district|village|area|suburb|quarter)\b"
+)
+# "Raqqa, the de facto capital of ISIS": the place is held by the force named after it
+_CAPITAL_OF = re.compile(
+    r"\s*,?\s+(?:the\s+)?(?:self-proclaimed\s+|de[\s-]facto\s+)?(?:\w+\s+)?capital\s+of\s+"
+    r"(?:the\s+)?"
+)
 _PARTLY_BEFORE = re.compile(r"\b(?:mostly|largely|partly|partially)\s+$")
 _GROUP_OF = re.compile(r"(?:an?\s+)?(?:alliance|coalition|array|mix|number)\s+of\s+(?:the\s+)?")
 # "to capture", but not "managed to capture"
@@ -385,12 +410,16 @@ _NEGATED = re.compile(r"\bnot\s+$")
 _PART_BEFORE = re.compile(r"\b(?:most|much)\s+of\s+(?:the\s+)?$")
 
 
-def _locates_only(pats, text: str, end: int, place) -> bool:
+def _locates_only(pats, text: str, start: int, end: int, place) -> bool:
     """Whether the words between a holding cue and a place say the place only locates what
     is held: "the rebel-held town of Atareb in Aleppo province" (a settlement missing from
     the gazetteer), "an ISIL-held village near the town of Manbij"."""
     if pats["reference"].search(text.lower(), end, place[0]):
         return True
+    if _SETTLEMENT_IN.match(text, end, place[0]) and _A_BEFORE.search(
+        text, max(0, start - 4), start
+    ):
+        return True  # "a rebel-held neighbourhood on the northwest edge of Aleppo"
     m = pats["settlement_of"].match(text, end, place[0])
     if m is None:
         return False
