@@ -413,6 +413,14 @@ def test_verbs_of_stripped_headlines(write_report, body, expected):
          [["people_killed", 21.0], ["children_killed", 8.0]]),
         ("At least eight died including two children.\n",
          [["people_killed", 8.0], ["children_killed", 2.0]]),
+        # groups with no casualty category are still people when detained or fleeing
+        ("At least 500 men were detained by government forces.\n", [["detained", 500.0]]),
+        ("Two medics were killed in the strike.\n", []),
+        ("Three women from the besieged town of Madaya died of hunger.\n", []),
+        # round thousands written with a space; "5 100" of stripped text is two figures
+        ("Nearly 200 000 civilians are trapped in Deir Ezzor.\n", [["population", 200000.0]]),
+        ("A rocket attack killed 5 100 wounded in the market.\n",
+         [["people_killed", 5.0], ["wounded", 100.0]]),
         # "left wounded" is no displacement; "millions" by analogy with "thousands"
         ("The 83 extremists died while more than 100 were left wounded.\n",
          [["combatants_killed", 83.0], ["wounded", 100.0]]),

@@ -80,8 +80,9 @@ def counted_noun(text: str, end: int) -> tuple[str | None, int]:
         if cls == "combatant" and word in ("members", "member"):
             # "15 members of medical staff": members of a group with no category
             of = _MEMBERS_OF.match(text, end + w.end())
-            if of and lex["nouns"].get(of.group(1).lower()) == "other_group":
-                return "other_group", end + w.end()
+            cls_of = of and lex["nouns"].get(of.group(1).lower())
+            if cls_of in ("other_group", "person_group"):
+                return cls_of, end + w.end()
         if word in lex["modifiers"]:  # "two more civilians": the noun is still to come
             if fallback[0] is None and cls:
                 fallback = (cls, end + w.end())
@@ -303,6 +304,10 @@ def classify(
     event = previous_event if subset else _nearest_event(low, amount, phrase_end, hits, offset)
     if event is None:
         return None
+    if noun == "person_group":
+        if event not in PEOPLE_COUNTED_AS_SUCH:
+            return None  # "two medics were killed": no casualty category of their own
+        noun = "person"
     unit = "families" if noun == "family" else "people"
     if event == "deployed":
         if noun != "combatant":
@@ -323,6 +328,10 @@ def classify(
 # Kinds that "others" after them repeats; "others" after a subset of children are not children.
 _SAME_AGAIN = ("civilian", "combatant")
 _OTHERS = regex.compile(r"\bothers\s*$")
+
+
+# events that count any people, whatever group they belong to: "500 men were detained"
+PEOPLE_COUNTED_AS_SUCH = ("detained", "displaced", "surrendered")
 
 
 _PART_NOUN = regex.compile(r"\s+(?:(?:were|are|was|is|being)\s+)?(?:an?\s+)?([\w'’-]+)")

@@ -55,7 +55,12 @@ def _patterns() -> dict[str, re.Pattern]:
     mult = alternation(lex["multipliers"])
     # "two hundred", "three thousand", "twenty-five thousand", "a hundred"
     word_number = rf"(?:{word}|a)(?:[ -](?:{mult}))+|{word}"
-    digits = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
+    # "1,959", "18000", "200 000" (a space before the thousands, only when they are round:
+    # stripped text turns "5, 100 wounded" into "5 100 wounded")
+    digits = (
+        r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]{1,3}(?: [0-9]{3})* 000(?![0-9])"
+        r"|[0-9]+(?:\.[0-9]+)?"
+    )
     number = rf"(?:(?:{digits})(?:[ -](?:{mult}))*|(?:{word_number}))"
     pct = alternation(lex["percent_words"])
     km = alternation(lex["km_words"] + lex["mile_words"])
@@ -116,10 +121,14 @@ def may_hold_amount(
     return bool(_DIGIT.search(low, pos, end) or scanner.search(hits, _trigger(), low, pos, end))
 
 
+_SPACED_THOUSANDS = re.compile(r"(?<=[0-9]) (?=[0-9]{3}(?![0-9]))")
+
+
 def parse_number(text: str) -> float | None:
     """Value of one number phrase ("1,959", "18000", "four", "2.5 million", "two hundred")."""
     lex = load("numbers")
-    words = _SEPARATORS.split(text.strip().lower().replace(",", ""))
+    text = _SPACED_THOUSANDS.sub("", text.strip().lower().replace(",", ""))  # "200 000"
+    words = _SEPARATORS.split(text)
     total, current = 0.0, None
     for w in words:
         if not w:
@@ -244,7 +253,11 @@ def _counted_after(text: str, end: int) -> bool:
 _NEXT_WORD = re.compile(r"\s+([\w'’-]+)")
 
 
-_NOT_PEOPLE = ("other_group", "family")  # "from one family" names no count of families
+_NOT_PEOPLE = (
+    "other_group",
+    "person_group",
+    "family",
+)  # "from one family" names no count of families
 
 
 @cache
