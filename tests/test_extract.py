@@ -521,6 +521,15 @@ def test_the_numbers_of_a_numeric_dateline_are_no_figures(write_report):
     assert claims[["category", "value"]].values.tolist() == [["people_killed", 5.0]]
 
 
+def test_a_name_inside_a_counted_noun_is_no_source(write_report):
+    claims = _claims_of(
+        write_report, "Russian jets killed 175 ISIS terrorists near Palmyra, state TV said.\n"
+    )
+    assert claims["claimant"].tolist() == ["Syrian state television"]
+    claims = _claims_of(write_report, "Turkish shelling killed 8 IS group militants, it said.\n")
+    assert claims["claimant"].tolist() == ["AFP"]
+
+
 def test_the_source_continues_the_source_named_before(write_report):
     body = (
         "A source at the Syrian Observatory said shells hit the camp. "

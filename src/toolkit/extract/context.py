@@ -19,6 +19,18 @@ from toolkit.reference import actor_index, canonical_source, gazetteer, place_in
 from toolkit.reports import find_dateline
 
 _PHOTO_BY = regex.compile(r"photo\s+by\s+$", regex.I)
+# "kill 8 IS group militants", "175 members of the ISIS": a name inside a counted noun is the
+# victims' group, not a source that speaks
+_COUNTED_NAME = regex.compile(
+    r"(?:\b[0-9][0-9,]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens|scores|"
+    r"hundreds|thousands))\s+(?:(?:more|other|members|fighters|militants|of|the)\s+){0,3}$",
+    regex.I,
+)
+
+
+def _counted(body: str, start: int) -> bool:
+    return _COUNTED_NAME.search(body, max(0, start - 30), start) is not None
+
 
 _CITY_KINDS = ("city",)
 _CITY_PHRASE = scanner.register(
@@ -285,7 +297,7 @@ def sentence_claimant(ctx: ReportContext, start: int, end: int) -> tuple[str | N
     sources = [
         (s, e, n)
         for s, e, n in find_sources(ctx, start, end)
-        if not _PHOTO_BY.search(ctx.body, max(0, s - 12), s)
+        if not _PHOTO_BY.search(ctx.body, max(0, s - 12), s) and not _counted(ctx.body, s)
     ]
     if sources:
         return _attributed_source(ctx.body, start, verbs, sources), False
@@ -311,7 +323,7 @@ def figure_claimant(ctx: ReportContext, start: int, end: int, pos: int) -> str |
     sources = [
         s
         for s in find_sources(ctx, start, end)
-        if not _PHOTO_BY.search(ctx.body, max(0, s[0] - 12), s[0])
+        if not _PHOTO_BY.search(ctx.body, max(0, s[0] - 12), s[0]) and not _counted(ctx.body, s[0])
     ]
     if len({name for _, _, name in sources}) < 2:
         return None
