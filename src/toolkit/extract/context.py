@@ -22,7 +22,8 @@ _PHOTO_BY = regex.compile(r"photo\s+by\s+$", regex.I)
 # "kill 8 IS group militants", "175 members of the ISIS": a name inside a counted noun is the
 # victims' group, not a source that speaks
 _COUNTED_NAME = regex.compile(
-    r"(?:\b[0-9][0-9,]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens|scores|"
+    r"(?:\b(?!(?:19|20)[0-9][0-9]\b)[0-9][0-9,]*|\b(?:one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|dozens|scores|"
     r"hundreds|thousands))\s+(?:(?:more|other|members|fighters|militants|of|the)\s+){0,3}$",
     regex.I,
 )
