@@ -179,9 +179,9 @@ def report_events(report) -> list[dict]:
                 ),
                 None,
             )
-            if place is None and _HELD_CITY.match(body, m.end()):
-                city = ctx.city_at(m.start())  # "the ISIL-held city": the report's city
-                place = (m.end() + 1, _HELD_CITY.match(body, m.end()).end(), city) if city else None
+            held_city = _HELD_CITY.match(body, m.end()) if place is None else None
+            if held_city and (city := ctx.city_at(m.start())):
+                place = (m.end() + 1, held_city.end(), city)  # "the ISIL-held city"
             if place and _locates_only(pats, ctx.body, m.start(), m.end(), place):
                 continue  # "the rebel-held town of Atareb in Aleppo province"
             if place:
@@ -246,7 +246,7 @@ def report_events(report) -> list[dict]:
             for m in scanner.finditer(hits, rx, body, s_start, s_end):
                 if pats["aim"].search(body[max(s_start, m.start() - 30) : m.start()]):
                     continue
-                if m.group().endswith(("ed", "en")) and _ATTRIBUTIVE.search(
+                if m.group().endswith(("ed", "en")) and _THE_BEFORE.search(
                     body, max(s_start, m.start() - 5), m.start()
                 ):
                     continue  # "the liberated parts of the city": a state, not an event
@@ -343,7 +343,6 @@ _SPECIFIC = {"district": 0, "village": 0, "city part": 1, "landmark": 1, "city":
 
 
 _ANOTHER_THING = re.compile(r"\band\s+(?:an?|the)\s+")
-_ATTRIBUTIVE = re.compile(r"\bthe\s+$")
 _UNNAMED_BEFORE = re.compile(
     r"\b(?:city|town|village|district|area|neighbou?rhood)\s+in\s+(?:the\s+)?$"
 )
