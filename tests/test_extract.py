@@ -179,6 +179,11 @@ def _claims_of(write_report, body: str):
     return extract_claims(read_reports(write_report("r.txt", head + body)))
 
 
+def _readings(write_report, body: str) -> list:
+    """[category, value] of each claim extracted from one report body."""
+    return _claims_of(write_report, body)[["category", "value"]].values.tolist()
+
+
 @pytest.mark.parametrize(
     "body, starts",
     [
@@ -361,8 +366,7 @@ def test_a_part_of_a_toll_shares_its_event(write_report):
     ],
 )  # fmt: skip
 def test_what_a_figure_counts(write_report, body, expected):
-    claims = _claims_of(write_report, body)
-    assert claims[["category", "value"]].values.tolist() == expected
+    assert _readings(write_report, body) == expected
 
 
 @pytest.mark.parametrize(
@@ -378,8 +382,7 @@ def test_what_a_figure_counts(write_report, body, expected):
     ],
 )  # fmt: skip
 def test_verbs_of_stripped_headlines(write_report, body, expected):
-    claims = _claims_of(write_report, body)
-    assert claims[["category", "value"]].values.tolist() == expected
+    assert _readings(write_report, body) == expected
 
 
 @pytest.mark.parametrize(
@@ -438,8 +441,7 @@ def test_verbs_of_stripped_headlines(write_report, body, expected):
     ],
 )  # fmt: skip
 def test_event_nouns_others_and_groups(write_report, body, expected):
-    claims = _claims_of(write_report, body)
-    assert claims[["category", "value"]].values.tolist() == expected
+    assert _readings(write_report, body) == expected
 
 
 @pytest.mark.parametrize(
@@ -475,8 +477,7 @@ def test_millions_displaced_read_by_analogy_with_thousands(write_report, body):
     ],
 )  # fmt: skip
 def test_parts_mixtures_and_days(write_report, body, expected):
-    claims = _claims_of(write_report, body)
-    assert claims[["category", "value"]].values.tolist() == expected
+    assert _readings(write_report, body) == expected
 
 
 def test_headline_dateline_and_stripped_possessive(write_report):
@@ -722,8 +723,7 @@ def test_wire_phrasings_of_places_and_sources(write_report):
     ],
 )  # fmt: skip
 def test_more_cues_and_groups(write_report, body, expected):
-    claims = _claims_of(write_report, body)
-    assert claims[["category", "value"]].values.tolist() == expected
+    assert _readings(write_report, body) == expected
 
 
 @pytest.mark.parametrize(
