@@ -114,8 +114,21 @@ PUB = date(2016, 12, 1)  # a Thursday
         # a possessive weekday whose apostrophe was stripped; the night before publication
         ("the toll from Tuesdays attacks", PUB, date(2016, 11, 29), date(2016, 11, 29)),
         ("killed overnight", PUB, date(2016, 11, 30), PUB),
+        # an abbreviated month with its full stop; a since-clause ending in a month
+        ("Since Sept. 19 when the truce ended", PUB, date(2016, 9, 19), PUB),
+        ("since Moscow intervened in September 2015", PUB, date(2015, 9, 1), PUB),
+        ("since it declared a caliphate in June last year", PUB, date(2015, 6, 1), PUB),
+        ("since Syrias war started with the brutal repression of anti-government protests "
+         "in 2011", PUB, date(2011, 1, 1), PUB),
+        # a bare month is that whole month, the latest by the publication day
+        ("In May a raid on the camp", PUB, date(2016, 5, 1), date(2016, 5, 31)),
+        ("In December 2015 a bomb", PUB, date(2015, 12, 1), date(2015, 12, 31)),
+        ("In August last year a car bomb", PUB, date(2015, 8, 1), date(2015, 8, 31)),
+        ("in November shelling", PUB, date(2016, 11, 1), date(2016, 11, 30)),
+        ("hit more than 70 times so far this year", PUB, date(2016, 1, 1), PUB),
+        ("killed last year", PUB, date(2015, 1, 1), date(2015, 12, 31)),
     ],
-)
+)  # fmt: skip
 def test_periods(text, published, start, end):
     t = find_times(text, published)[0]
     assert (t.period_start, t.period_end) == (start, end)
@@ -130,6 +143,11 @@ def test_a_street_named_after_a_date_is_no_date(street):
 def test_a_date_before_an_ordinary_word_is_still_a_date():
     (t,) = find_times("On December 7th rebels withdrew.", date(2016, 12, 10))
     assert (t.period_start, t.period_end) == (date(2016, 12, 7), date(2016, 12, 7))
+
+
+def test_the_month_the_war_began_dates_no_toll():
+    text = "Protests in March 2011 triggered a conflict that has killed 300,000 people."
+    assert find_times(text, PUB) == []
 
 
 def test_no_period_without_publication_day():
@@ -531,13 +549,24 @@ def test_a_name_inside_a_counted_noun_is_no_source(write_report):
     assert claims["claimant"].tolist() == ["AFP"]
 
 
-def test_the_source_continues_the_source_named_before(write_report):
-    body = (
+@pytest.mark.parametrize(
+    "body",
+    [
         "A source at the Syrian Observatory said shells hit the camp. "
-        "The source added that 9 persons were injured.\n"
-    )
+        "The source added that 9 persons were injured.\n",
+        # an organisation continues through "it said"; "reporting" attributes too
+        "Barrels fell again, with the Syrian Observatory reporting a new attack on Al Mashhad. "
+        "It said 9 civilians were killed.\n",
+    ],
+)
+def test_the_source_continues_the_source_named_before(write_report, body):
     claims = _claims_of(write_report, body)
     assert claims["claimant"].tolist() == ["Syrian Observatory for Human Rights"]
+
+
+def test_it_said_continues_no_source_when_none_was_named(write_report):
+    claims = _claims_of(write_report, "Shells hit the camp. It said 9 civilians were killed.\n")
+    assert claims["claimant"].tolist() == ["AFP"]
 
 
 @pytest.mark.parametrize(

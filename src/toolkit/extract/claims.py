@@ -25,7 +25,7 @@ from toolkit.extract.context import (
     sentence_claimant,
 )
 from toolkit.extract.numbers import Amount, find_amounts, may_hold_amount
-from toolkit.extract.periods import TimeMention, find_times
+from toolkit.extract.periods import TimeMention, find_times, war_words
 from toolkit.extract.qualifiers import bounds, qualifier_before
 from toolkit.extract.shares import may_hold_total, total_shares
 from toolkit.lexicons import load
@@ -177,7 +177,7 @@ def _carried_since(prev_since: list[TimeMention], sentence: str) -> list[TimeMen
         return prev_since
     low = sentence.lower()
     then = _since_then_words().search(low) is not None
-    war = then or _war_words().search(low) is not None
+    war = then or war_words().search(low) is not None
     return [t for t in prev_since if t.kind == "since" or then or (t.kind == "began_year" and war)]
 
 
@@ -190,7 +190,7 @@ def _year_long(times: list[TimeMention], sentence: str, offset: int) -> list[Tim
     """
     if all(t.kind not in ("since_year", "began_year") for t in times):
         return times
-    war = _war_words().search(sentence.lower()) is not None
+    war = war_words().search(sentence.lower()) is not None
     return [
         t
         for t in times
@@ -201,11 +201,6 @@ def _year_long(times: list[TimeMention], sentence: str, offset: int) -> list[Tim
 @cache
 def _since_then_words() -> re.Pattern:
     return re.compile(words_pattern(load("periods")["since_then"]))
-
-
-@cache
-def _war_words() -> re.Pattern:
-    return re.compile(words_pattern(load("periods")["war_words"]))
 
 
 def _carried_period(ctx, rows, n_sentence, prev_since, start, end):
@@ -364,7 +359,7 @@ def _war_wide(sentence: str) -> bool:
     """Whether a sentence without a place of its own tells of the whole war ("the war has
     claimed more than 300,000 lives"), or of the whole country."""
     low = sentence.lower()
-    return _war_words().search(low) is not None or _COUNTRY_WIDE.search(low) is not None
+    return war_words().search(low) is not None or _COUNTRY_WIDE.search(low) is not None
 
 
 # "across the war-battered country", "nationwide"; not "in the northeast of the country"

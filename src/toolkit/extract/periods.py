@@ -71,7 +71,7 @@ def _compiled_patterns() -> dict[str, re.Pattern]:
             rf"\bsince\s+(?:early\s+)?(?P<month>{month})(?:\s+(?P<year>(?:19|20)[0-9][0-9]))?\b(?!\s+[0-9])"
         ),
         "began_in": re.compile(
-            rf"\b(?:began|begun|started|erupted|flared\s+up|broke\s+out)(?:\s+[^\s.;]+){{0,6}}?"
+            rf"\b(?:began|begun|started|erupted|flared\s+up|broke\s+out)(?:\s+[^\s.;]+){{0,8}}?"
             rf"\s+in\s+(?:(?P<month>{month})\s+)?(?P<year>(?:19|20)[0-9][0-9])\b"
         ),
         # "since 2011", "since early 2011": from the first day of the year
@@ -94,6 +94,18 @@ def _compiled_patterns() -> dict[str, re.Pattern]:
         ),
         "past_unit": re.compile(r"\b(?:in|over|during) the (?:past|last) (?P<unit>day|week)\b"),
         "last_month": re.compile(r"\blast\s+month\b"),
+        # "since Moscow intervened in September 2015": from the first of that month
+        "since_in": re.compile(
+            rf"\bsince\b[^.;]{{0,80}}?\bin\s+(?P<month>{alternation(lex['months'])})"
+            r"(?:\s+(?P<year>(?:19|20)[0-9][0-9])|(?P<last>\s+last\s+year))?\b(?![,.]?\s*[0-9])"
+        ),
+        # "In May the siege ...": a whole month, the latest by the publication day
+        "in_month": re.compile(
+            rf"\bin\s+(?P<month>{alternation(lex['months'])})"
+            r"(?:\s+(?P<year>(?:19|20)[0-9][0-9])|(?P<last>\s+last\s+year))?\b(?![,.]?\s*[0-9])"
+        ),
+        "this_year": re.compile(rf"\b(?:{alternation(lex['this_year'])})\b"),
+        "last_year": re.compile(rf"\b(?:{alternation(lex['last_year'])})\b"),
         "month_part": re.compile(
             rf"\b(?:in\s+)?(?P<part>{part})[\s-]+(?:of\s+)?(?P<month>{month})\b"
         ),
@@ -131,8 +143,14 @@ def _trigger() -> re.Pattern:
         "erupted",
         "flared up",
     ]
-    words += ["broke out"]
+    words += ["broke out", *lex["this_year"], *lex["last_year"]]
     return scanner.register(re.compile(words_pattern(words)), words)
+
+
+@cache
+def war_words() -> re.Pattern:
+    """Words naming the war itself ("conflict", "uprising")."""
+    return re.compile(words_pattern(load("periods")["war_words"]))
 
 
 def _month_number(name: str) -> int:
@@ -224,6 +242,10 @@ def find_times(
             )
         else:  # "since the war began in 2011": a year only
             add(m, date(int(m.group("year")), 1, 1), published, "began_year")
+    for m in matches("since_in"):
+        mo = _month_number(m.group("month"))
+        y = int(m.group("year")) if m.group("year") else published.year - (mo > published.month)
+        add(m, date(y - (m.group("last") is not None), mo, 1), published, "since")
     for m in matches("since_year"):
         add(m, date(int(m.group("year")), 1, 1), published, "since_year")
     for m in matches("since_weekday"):
@@ -257,6 +279,22 @@ def find_times(
         first_this = published.replace(day=1)
         last_prev = first_this - timedelta(days=1)
         add(m, last_prev.replace(day=1), last_prev, "month")
+    war = None
+    for m in matches("in_month"):
+        if war is None:  # "protests in March 2011 triggered a conflict": the war's first month
+            war = war_words().search(sentence) is not None
+        if war:
+            break
+        mo = _month_number(m.group("month"))
+        y = int(m.group("year")) if m.group("year") else published.year - (mo > published.month)
+        first = date(y - (m.group("last") is not None), mo, 1)
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        add(m, first, min(last, published), "month")
+    for m in matches("this_year"):
+        add(m, published.replace(month=1, day=1), published, "since")
+    for m in matches("last_year"):
+        y = published.year - 1
+        add(m, date(y, 1, 1), date(y, 12, 31), "month")
     for m in matches("month_part"):
         mo = _month_number(m.group("month"))
         y = published.year - (1 if mo > published.month else 0)
