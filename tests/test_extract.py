@@ -60,6 +60,24 @@ def test_find_amounts(text, expected):
     assert (a.value, a.low, a.high, a.unit) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a numeric date anywhere, and the furniture of a web page, count nothing
+        "Middle East 1730 28.04.2017(updated 1133 28.04.2017) Get short URL 0 55 Rebels said",
+        "Syria Military 07-08-2013 0147 PM A unit attacked",
+        "On 5/12/2016 shells fell",
+    ],
+)
+def test_dates_and_page_furniture_are_no_amounts(text):
+    assert find_amounts(text) == []
+
+
+def test_a_figure_after_page_furniture_is_still_read():
+    text = "Get short URL 0 87 Kurdish forces killed 35 militants"
+    assert [a.value for a in find_amounts(text)] == [35]
+
+
 def test_the_eastern_half_is_a_place_not_a_share():
     assert find_amounts("the eastern half of the city") == []
 

@@ -185,9 +185,14 @@ def find_amounts(text: str, hits: scanner.Hits | None = None, offset: int = 0) -
         found.append(a)
         taken.append((a.start, a.end))
 
+    if _DATE_CHARS.search(text):  # "updated 27.05.2017": a date anywhere counts nothing
+        taken += [m.span() for m in _NUMERIC_DATE.finditer(text)]
+    if _FURNITURE_HINT.search(text):  # share counters and clock times of a web page
+        taken += [m.span() for m in _furniture().finditer(text)]
+
     for m in matches("range"):
         lo, hi = parse_number(m.group("a")), parse_number(m.group("b"))
-        if lo is None or hi is None or not lo < hi:
+        if lo is None or hi is None or not lo < hi or not free(m.start(), m.end()):
             continue
         if _looks_like_date_or_time(text, m.start(), m.end()):
             taken.append((m.start(), m.end()))  # nor are its two days figures
@@ -267,6 +272,24 @@ def _people_nouns() -> frozenset[str]:
         w.rstrip("*").lower() for c, ws in lex["nouns"].items() if c not in _NOT_PEOPLE for w in ws
     }
     return frozenset(words - set(lex["modifiers"]) - {"others", "lives"})
+
+
+# a numeric date, day first or not ("27.05.2017", "5/12/2016"); its parts are no figures
+_NUMERIC_DATE = re.compile(r"(?<![0-9.])[0-9]{1,2}([./-])[0-9]{1,2}\1(?:19|20)?[0-9]{2}(?![0-9])")
+_DATE_CHARS = re.compile(r"[0-9][./-][0-9]{1,2}[./-][0-9]")
+
+_FURNITURE_HINT = re.compile(r"url|updated|[0-9]\s*[ap]m\b|[0-9]{4}\s+[0-9]{1,2}[./-]")
+_CLOCK = r"(?<![0-9.,])(?:[01][0-9]|2[0-3])[0-5][0-9](?![0-9])"
+
+
+@cache
+def _furniture() -> re.Pattern:
+    lex = load("numbers")
+    return re.compile(
+        rf"\b(?:{alternation(lex['counter_labels'])})(?:\s+[0-9]+)+"
+        rf"|\b(?:{alternation(lex['clock_labels'])})\s+{_CLOCK}"
+        rf"|{_CLOCK}(?=\s*(?:[0-9]{{1,2}}[./-][0-9]{{1,2}}[./-][0-9]{{2,4}}|[ap]m\b))"
+    )
 
 
 _DAYS = re.compile(r"(?:between\s+)?[0-9]{1,2}\s*(?:-|–|to|and)\s*[0-9]{1,2}")
