@@ -392,6 +392,13 @@ def test_a_part_of_a_toll_shares_its_event(write_report):
         # a toll that rises to the figure
         ("The death toll from the attacks on Aleppo rose to 12 with over 200 injured.\n",
          [["people_killed", 12.0], ["wounded", 200.0]]),
+        ("The death toll in al-Faid neighborhood reached 3 in addition to 8 injured people.\n",
+         [["people_killed", 3.0], ["wounded", 8.0]]),
+        ("The toll of the rocket attacks was put at 8 civilians in addition to 12 injured.\n",
+         [["civilians_killed", 8.0], ["wounded", 12.0]]),
+        # an emir's comrades fight beside him
+        ("An ISIL emir and at least 34 of his comrades were killed in clashes.\n",
+         [["combatants_killed", 34.0]]),
         ("Rescuers uncovered the bodies of 8 people from the rubble.\n",
          [["people_killed", 8.0]]),
         ("Shells hit the city claiming the lives of 8 persons and injuring 58 others.\n",

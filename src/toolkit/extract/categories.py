@@ -180,12 +180,13 @@ _FIGURE_AFTER = regex.compile(
 )
 
 
-# a toll that rises to the figure: "the death toll from the attacks rose to 12"
+# a toll that rises to the figure: "the death toll from the attacks rose to 12", "has
+# reached 20", "was put at 8"
 _TOLL = re.compile(
-    r"(?<!\w)toll\b(?:[^.;:\d]{0,70}?)\s(?:has\s+|had\s+)?(?:ris(?:es|en)|rose|climb(?:ed|s)|"
+    r"(?<!\w)toll\b(?:[^.;:\d]{0,70}?)\s(?:has\s+|had\s+)?(?:(?:ris(?:es|en)|rose|climb(?:ed|s)|"
     r"reach(?:ed|es)|hit|hits|st(?:ood|ands)|jump(?:ed|s)|increas(?:ed|es)|mount(?:ed|s)|"
-    r"went\s+up|go(?:es)?\s+up)\s+(?:to|at)\s+(?:(?:at\s+least|more\s+than|nearly|almost|"
-    r"about|around|some|over)\s+)?$"
+    r"went\s+up|go(?:es)?\s+up)\s+(?:to|at)|reach(?:ed|es)|(?:was\s+|were\s+|is\s+)?put\s+at)"
+    r"\s+(?:(?:at\s+least|more\s+than|nearly|almost|about|around|some|over)\s+)?$"
 )
 
 
