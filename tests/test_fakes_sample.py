@@ -47,8 +47,9 @@ def _scores(folder: str):
         ("fakes_holdout3", 0.9, 0.93),
         ("fakes_holdout4", 0.9, 0.93),
         ("fakes_holdout5", 0.9, 0.9),
-        # scored blind only: 0.90 / 0.86 when it came in
         ("fakes_holdout6", 0.85, 0.8),
+        # scored blind only: 0.91 / 0.91 when it came in
+        ("fakes_holdout7", 0.85, 0.85),
     ],
 )
 def test_fakes_samples_precision_recall_and_claimant(folder, min_precision, min_recall):
