@@ -396,6 +396,19 @@ def test_a_part_of_a_toll_shares_its_event(write_report):
          [["people_killed", 3.0], ["wounded", 8.0]]),
         ("The toll of the rocket attacks was put at 8 civilians in addition to 12 injured.\n",
          [["civilians_killed", 8.0], ["wounded", 12.0]]),
+        ("The source earlier put the death toll at 5 civilians while 9 others were injured.\n",
+         [["civilians_killed", 5.0], ["wounded", 9.0]]),
+        # the noun tells what happened: "dead", "martyrs" (which is no month either)
+        ("The attack left more than 14 dead in addition to over 50 others injured.\n",
+         [["people_killed", 14.0], ["wounded", 50.0]]),
+        ("A bomb hit the mosque in Latakia leaving 5 martyrs.\n", [["people_killed", 5.0]]),
+        # two figures of one noun; "one" standing for a person
+        ("The monitor said 30 regime and 39 rebel fighters have been killed.\n",
+         [["combatants_killed", 30.0], ["combatants_killed", 39.0]]),
+        ("Two civilians were killed and one was wounded in the bombing.\n",
+         [["civilians_killed", 2.0], ["wounded", 1.0]]),
+        # killed and wounded told as one figure, after a group's name
+        ("In the meantime 15 members of Jeish al-Fatah were killed or wounded.\n", []),
         # an emir's comrades fight beside him
         ("An ISIL emir and at least 34 of his comrades were killed in clashes.\n",
          [["combatants_killed", 34.0]]),

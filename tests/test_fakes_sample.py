@@ -1,4 +1,4 @@
-"""Generality: the extractor on two hand-annotated FA-KES samples (corpus kept outside)."""
+"""Generality: the extractor on eight hand-annotated FA-KES samples (corpus kept outside)."""
 
 import warnings
 

@@ -10,17 +10,15 @@ import regex
 
 from toolkit import scan as scanner
 from toolkit.alternation import alternation, lowered, words_pattern
-from toolkit.extract.numbers import Amount
+from toolkit.extract.numbers import MONTH_NAME, Amount
 from toolkit.lexicons import load
 
 _WORD = regex.compile(r"[\w'’-]+")
 _HYPHEN_WORD = regex.compile(r"-\p{L}")
 _CLOCK = regex.compile(r"\s*(?:GMT|H:|h:|:\d|am\b|pm\b)")
 _CLOCK_BEFORE = regex.compile(r"(?<![0-9])[0-9]{1,2}[:.]$")  # the minutes of "21:51"
-_MONTH_BEFORE = regex.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*$")
-_MONTH_AFTER = regex.compile(
-    r"\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", regex.I
-)
+_MONTH_BEFORE = regex.compile(rf"\b{MONTH_NAME}\.?\s*$")
+_MONTH_AFTER = regex.compile(rf"\s*{MONTH_NAME}\b", regex.I)
 _LABEL_BEFORE = regex.compile(r"(?:resolution|no\.|number|unscr|article|phase)\s*$")
 
 
@@ -62,6 +60,7 @@ class Reading:
 
 
 _MEMBERS_OF = regex.compile(r"\s+of\s+(?:the\s+)?(?:[\w-]+\s+)?([\w'’-]+)")
+_AND_FIGURE_NOUN = regex.compile(r"\s+[0-9][0-9,]*\s+(?:[^\W\d]+\s+)?([\w'’-]+)")
 _AND_NOUN = regex.compile(r"\s+[^\W\d]+\s+([\w'’-]+)")
 # Words that may stand between a number and its noun ("450 others", "17 foreign-backed
 # militants", "1,959 members of the Iraqi forces", "eight of those killed were civilians").
@@ -95,6 +94,12 @@ def counted_noun(text: str, end: int) -> tuple[str | None, int]:
             cls = after and lex["nouns"].get(after.group(1).lower())
             if cls in ("civilian", "child", "combatant"):
                 return cls, after.end(1)
+        if word == "and" and fallback[0] is None and w is not words[0]:
+            # "30 regime and 39 rebel fighters": two figures of one noun
+            after = _AND_FIGURE_NOUN.match(text, end + w.end())
+            cls = after and lex["nouns"].get(after.group(1).lower())
+            if cls in ("civilian", "child", "combatant"):
+                return cls, end + w.start()
         if word == "and" and fallback[0] is None:
             # "30 regime and allied fighters": one noun with two modifiers
             after = _AND_NOUN.match(text, end + w.end())
@@ -131,7 +136,7 @@ def _nearest_event(text: str, amount: Amount, phrase_end: int, hits=None, offset
     passive = _passive_cue(text, phrase_end, hits, offset)
     if passive:
         return passive
-    if _TOLL.search(text, max(0, amount.start - 90), amount.start):
+    if _TOLL.search(text, max(0, amount.start - 120), amount.start):
         return "killed"  # "the death toll from the attacks rose to 12"
     direct = _direct_cue(text, amount, hits, offset)
     if direct:
@@ -183,7 +188,8 @@ _FIGURE_AFTER = regex.compile(
 # a toll that rises to the figure: "the death toll from the attacks rose to 12", "has
 # reached 20", "was put at 8"
 _TOLL = re.compile(
-    r"(?<!\w)toll\b(?:[^.;:\d]{0,70}?)\s(?:has\s+|had\s+)?(?:(?:ris(?:es|en)|rose|climb(?:ed|s)|"
+    r"(?<!\w)toll\s+at\s+$"  # "put the death toll at 5"
+    r"|(?<!\w)toll\b(?:[^.;:\d]{0,100}?)\s(?:has\s+|had\s+)?(?:(?:ris(?:es|en)|rose|climb(?:ed|s)|"
     r"reach(?:ed|es)|hit|hits|st(?:ood|ands)|jump(?:ed|s)|increas(?:ed|es)|mount(?:ed|s)|"
     r"went\s+up|go(?:es)?\s+up)\s+(?:to|at)|reach(?:ed|es)|(?:was\s+|were\s+|is\s+)?put\s+at)"
     r"\s+(?:(?:at\s+least|more\s+than|nearly|almost|about|around|some|over)\s+)?$"
@@ -230,6 +236,7 @@ _MIXED = regex.compile(
     r"(?:kill(?:ed|ing)|dead|deaths?)\s+(?:and|or|&)\s+(?:wound(?:ed|ing)|injur(?:ed|ing|ies))"
     r"|(?:wound(?:ed|ing)|injur(?:ed|ing))\s+(?:and|or|&)\s+(?:kill(?:ed|ing)|dead)"
 )
+_VERB_LATER = regex.compile(r"[^.;:\d]{0,40}?\b(?:were|was|are|is|been)\s+")
 # a part of the figure before, told by its state: "eight were in critical condition"
 _CONDITION = regex.compile(
     r"\s+(?:(?:were|are|was|is|remain(?:ed)?)\s+)?(?:still\s+)?(?:in\s+)?(?:a\s+)?"
@@ -243,7 +250,11 @@ def _mixed(text: str, amount: Amount, phrase_end: int) -> bool:
     if before and before.end() >= amount.start - 12:
         return True
     gap = _PASSIVE_GAP.match(text, phrase_end)
-    return bool(_MIXED.match(text, gap.end() if gap else phrase_end))
+    if _MIXED.match(text, gap.end() if gap else phrase_end):
+        return True
+    # "15 members of Jeish al-Fatah were killed or wounded"
+    later = _VERB_LATER.match(text, phrase_end)
+    return bool(later and _MIXED.match(text, later.end()))
 
 
 def classify(
@@ -303,6 +314,8 @@ def classify(
     if subset and noun == previous_noun and noun not in (None, "person"):
         return None  # "33 militants, including 10 foreign members": same category, no row
     event = previous_event if subset else _nearest_event(low, amount, phrase_end, hits, offset)
+    if not subset and noun == "person" and _DEAD_NOUN.search(low, amount.end, phrase_end):
+        event = "killed"  # "leaving 14 dead", "5 martyrs": the noun tells what happened
     if event is None:
         return None
     if noun == "person_group":
@@ -325,6 +338,8 @@ def classify(
         return None
     return Reading(event, unit, noun, phrase_end, event)
 
+
+_DEAD_NOUN = regex.compile(r"\b(?:dead|martyrs?|bodies|corpses)$")
 
 # Kinds that "others" after them repeats; "others" after a subset of children are not children.
 _SAME_AGAIN = ("civilian", "combatant")
@@ -358,7 +373,7 @@ def _part_reading(text: str, amount: Amount, end: int, previous_event: str | Non
 def _is_date_or_label(text: str, amount: Amount) -> bool:
     """Years, days of months, clock times and compound adjectives ("six-week-old")."""
     before = text[max(0, amount.start - 12) : amount.start].lower()
-    after = text[amount.end : amount.end + 8]
+    after = text[amount.end : amount.end + 14]
     if amount.kind != "number":
         return False
     v = amount.value or 0

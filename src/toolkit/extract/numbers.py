@@ -246,16 +246,19 @@ def _phrase(words: str) -> str:
 
 
 def _counted_after(text: str, end: int) -> bool:
-    """Whether "one" at `end` counts people: a person noun follows it ("one civilian").
+    """Whether "one" at `end` counts people: a person noun ("one civilian") or a verb of
+    harm ("one was wounded") follows it.
 
     Otherwise "one" and "a" are no figure ("one of the largest", "a person was hurt"),
     unless a multiplier made them part of one ("a hundred").
     """
     m = _NEXT_WORD.match(text, end)
-    return bool(m) and m.group(1) in _people_nouns()
+    return bool(m) and m.group(1) in _people_nouns() or bool(_ONE_HURT.match(text, end))
 
 
 _NEXT_WORD = re.compile(r"\s+([\w'’-]+)")
+# "one was wounded", "another one was injured": "one" stands for a person
+_ONE_HURT = re.compile(r"\s+(?:was|were)\s+(?:also\s+)?(?:killed|wounded|injured|hurt)\b")
 
 
 _NOT_PEOPLE = (
@@ -293,7 +296,12 @@ def _furniture() -> re.Pattern:
 
 
 _DAYS = re.compile(r"(?:between\s+)?[0-9]{1,2}\s*(?:-|–|to|and)\s*[0-9]{1,2}")
-_MONTH_AFTER = re.compile(r"\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+# a month's name or its abbreviation, not any word that starts like one ("5 martyrs")
+MONTH_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_MONTH_AFTER = re.compile(rf"\s*(?:of\s+)?{MONTH_NAME}\b")
 
 
 def _looks_like_date_or_time(text: str, start: int, end: int) -> bool:
