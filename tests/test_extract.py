@@ -754,6 +754,14 @@ def test_what_a_control_event_is_about(write_report, body, expected):
          "neighbourhoods.\n", [["east Aleppo", "holds"]]),
         # "the ISIL-held city" is the report's city
         ("Sources in Raqqa said executions go on in the ISIL-held city.\n", [["Raqa", "holds"]]),
+        # a stronghold named after its place, a stripped possessive, "occupied by"
+        ("Fighting raged near the town of Manbij a key IS group stronghold.\n",
+         [["Manbij", "holds"]]),
+        ("Air strikes hit Daeshs de facto capital of Raqqa on Monday.\n", [["Raqa", "holds"]]),
+        ("Related: Manbij Occupied by Daesh\n", [["Manbij", "holds"]]),
+        # "the city of X" names X, not the report's city
+        ("In Aleppo shells fell. Jets hit Daeshs de facto capital the city of Raqqa.\n",
+         [["Raqa", "holds"]]),
     ],
 )  # fmt: skip
 def test_control_cues_objects_and_reference_points(write_report, body, expected):

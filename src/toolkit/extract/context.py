@@ -36,7 +36,8 @@ def _counted(body: str, start: int) -> bool:
 _CITY_KINDS = ("city",)
 _CITY_PHRASE = scanner.register(
     regex.compile(
-        r"(?<!\w)(?:the\s+(?:besieged\s+|battered\s+|northern\s+|desert\s+)?city(?:'s|’s|s)?"
+        # "the city of Raqqa" names Raqqa, not the report's city
+        r"(?<!\w)(?:the\s+(?:besieged\s+|battered\s+|northern\s+|desert\s+)?city(?:'s|’s|s)?(?!\s+of\b)"
         r"(?:\s+(?P<dir>east|west|north|south))?|(?P<half>eastern|western)\s+half\s+of\s+the"
         r"\s+city|the\s+(?P<nb>eastern|western)\s+neighbou?rhoods"
         r"|its\s+(?P<its>eastern|western)\s+(?:half|part|side|districts|neighbou?rhoods))(?!\w)",

@@ -42,7 +42,7 @@ def _patterns() -> dict:
     lex = load("events")
     actions = {a: _words(ws) for a, ws in lex["actions"].items()}
     cues = [w for ws in lex["actions"].values() for w in ws]
-    cues += [*lex["held_nouns"], *lex["denial"], "held", "controlled", "dominated"]
+    cues += [*lex["held_nouns"], *lex["denial"], "held", "controlled", "dominated", "occupied"]
     cues += ["under the control of", "under control of"]
     return {
         "actions": actions,
@@ -53,13 +53,15 @@ def _patterns() -> dict:
         ),
         "held_by": scanner.register(
             re.compile(
-                r"\b(?:(?:held|controlled|dominated)\s+by|under\s+(?:the\s+)?control\s+of)"
+                r"\b(?:(?:held|controlled|dominated|occupied)\s+by|under\s+(?:the\s+)?control\s+of)"
                 r"\s+(?:either\s+)?(?:the\s+)?"
             )
         ),
         "held_noun": scanner.register(
             re.compile(
-                rf"(?:(?<!\w)(?P<who>{alternation(lex['held_prefix'])})\s+(?:de\s+facto\s+)?|(?P<owner>[\w-]+(?:\s+group)?)(?:['’]s|(?<=group)s)\s+"
+                rf"(?:(?<!\w)(?P<who>{alternation(lex['held_prefix'])})\s+(?:de\s+facto\s+)?"
+                # "the IS group's de facto capital", "Daeshs de facto capital" (stripped)
+                rf"|(?P<owner>[\w-]+(?:\s+group)?)(?:['’]s|(?<=group)s|s(?=\s+de\s+facto))\s+"
                 rf"(?:de\s+facto\s+)?(?:\w+\s+)?)(?:{alternation(lex['held_nouns'])})\b(?:\s+(?:in|of))?\s+"
             )
         ),
@@ -233,6 +235,17 @@ def report_events(report) -> list[dict]:
                 holder = owners[-1][2] if owners else None
             if holder:
                 holds(place, holder, m.start(), m.start(), place[1])
+        # "the town of Manbij, a key IS group stronghold": the holder is named before the noun
+        for place in places:
+            after = _STRONGHOLD_AFTER.match(body, place[1])
+            if after is None or (place[2], "holds") in used:
+                continue
+            who = after.group("who").lower()
+            holder = actor_index().lookup(pats["held_prefix"].get(who, "")) or next(
+                (a[2] for a in actors if after.start("who") <= a[0] < after.end("who")), None
+            )
+            if holder and _kind(place[2]) in ("city", "district", "village"):
+                holds(place, holder, place[1], place[0], after.end())
         # "Raqqa, the de facto capital of ISIS"
         for place in places:
             of = _CAPITAL_OF.match(body, place[1])
@@ -364,6 +377,10 @@ _A_PART = re.compile(
 _CAPITAL_OF = re.compile(
     r"\s*,?\s+(?:the\s+)?(?:self-proclaimed\s+|de[\s-]facto\s+)?(?:\w+\s+)?capital\s+of\s+"
     r"(?:the\s+)?"
+)
+_STRONGHOLD_AFTER = re.compile(
+    r"\s*,?\s+(?:an?|the|its)\s+(?:(?:key|main|major|last|strategic|remaining)\s+)*"
+    r"(?P<who>[\w-]+(?:\s+group)?)(?:['’]?s)?\s+(?:stronghold|bastion)\b"
 )
 _PARTLY_BEFORE = re.compile(r"\b(?:mostly|largely|partly|partially)\s+$")
 _GROUP_OF = re.compile(r"(?:an?\s+)?(?:alliance|coalition|array|mix|number)\s+of\s+(?:the\s+)?")
