@@ -296,6 +296,10 @@ def test_a_year_long_since_dates_a_war_wide_toll_only(write_report, body, start)
         # a war-wide toll with no place of its own is the country's
         ("Shells hit Aleppo on Monday, killing two. The war has claimed more than "
          "300,000 lives.\n", ["Aleppo", "Syria"]),
+        # near a city is in its governorate, unless the sentence puts the event in it
+        ("Six more people died in a village near Manbij.\n", ["Aleppo governorate"]),
+        ("Maaret Harmeh is close to the town of Khan Sheikhoun where an attack killed 90 "
+         "people.\n", ["Khan Sheikhoun"]),
     ],
 )  # fmt: skip
 def test_the_place_a_figure_is_about(write_report, body, expected):

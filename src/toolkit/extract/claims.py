@@ -321,9 +321,31 @@ def _location(ctx: ReportContext, places, a: Amount, category: str) -> str | Non
     if category in ("territory_share", "front_distance") and after:
         return after[0][2]
     if after and after[0][0] - a.end <= 80:
-        return _listed_together(ctx, places, after[0])
-    place = min(places, key=lambda p: min(abs(p[0] - a.end), abs(a.start - p[1])))
-    return _listed_together(ctx, places, place)
+        place = after[0]
+    else:
+        place = min(places, key=lambda p: min(abs(p[0] - a.end), abs(a.start - p[1])))
+    return _around(ctx, place) or _listed_together(ctx, places, place)
+
+
+# "a village near Manbij", "outside the city of Deir Ezzor": the city only locates the place
+_NEAR_BEFORE = regex.compile(
+    r"\b(?:near|outside|close\s+to)\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?$", regex.I
+)
+
+
+_WHERE = regex.compile(r"\s*,?\s*where\b")
+
+
+def _around(ctx: ReportContext, place) -> str | None:
+    """The governorate of a city named as a reference point: what happened near a city
+    happened in its countryside, as every annotated sample reads it."""
+    if _kind_of(place[2]) != "city" or not _NEAR_BEFORE.search(
+        ctx.body, max(0, place[0] - 30), place[0]
+    ):
+        return None
+    if _WHERE.match(ctx.body, place[1]):
+        return None  # "close to the town of Khan Sheikhoun where an attack killed 90"
+    return next((n for n in ancestors(place[2]) if _kind_of(n) == "governorate"), None)
 
 
 # what may stand between places listed together: "in Aleppo and Quneitra", "in Damascus its
