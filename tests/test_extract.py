@@ -67,6 +67,7 @@ def test_find_amounts(text, expected):
         "Middle East 1730 28.04.2017(updated 1133 28.04.2017) Get short URL 0 55 Rebels said",
         "Syria Military 07-08-2013 0147 PM A unit attacked",
         "On 5/12/2016 shells fell",
+        "02.10.2017Get short URL 0 191 Rebels said",
     ],
 )
 def test_dates_and_page_furniture_are_no_amounts(text):

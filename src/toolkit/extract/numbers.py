@@ -289,7 +289,7 @@ _CLOCK = r"(?<![0-9.,])(?:[01][0-9]|2[0-3])[0-5][0-9](?![0-9])"
 def _furniture() -> re.Pattern:
     lex = load("numbers")
     return re.compile(
-        rf"\b(?:{alternation(lex['counter_labels'])})(?:\s+[0-9]+)+"
+        rf"(?<![a-z])(?:{alternation(lex['counter_labels'])})(?:\s+[0-9]+)+"
         rf"|\b(?:{alternation(lex['clock_labels'])})\s+{_CLOCK}"
         rf"|{_CLOCK}(?=\s*(?:[0-9]{{1,2}}[./-][0-9]{{1,2}}[./-][0-9]{{2,4}}|[ap]m\b))"
     )
