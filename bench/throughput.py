@@ -18,8 +18,12 @@ import pandas as pd
 from scale import build_corpus, run_local, templates
 
 from toolkit import read_reports
+from toolkit.alternation import lowered
 from toolkit.corpora import fakes_path, read_fakes
 from toolkit.extract.batch import extract_all
+from toolkit.extract.sentences import split_sentences
+from toolkit.scan import Hits
+from toolkit.schemas import Claims, ControlEvents
 
 
 def _mb(frame: pd.DataFrame) -> float:
@@ -32,6 +36,22 @@ def run_toolkit(load) -> tuple[float, float, int]:
     claims, _, _ = extract_all(reports)  # claims, rejects and events, as `toolkit extract`
     seconds = time.perf_counter() - start
     return _mb(reports), seconds, len(claims)
+
+
+def run_floor(load) -> float:
+    """Seconds for the work every run does before and after the rules: read the reports,
+    split their sentences, one pass of the cue automaton, validate the tables.
+    No rule runs, so this bounds the throughput any rule set can reach in this design."""
+    reports = load()
+    claims, _, events = extract_all(reports)
+    start = time.perf_counter()
+    reports = load()
+    for body in reports["body"]:
+        list(split_sentences(body))
+        Hits.of(lowered(body))
+    Claims.validate(claims.copy())
+    ControlEvents.validate(events.copy())
+    return time.perf_counter() - start
 
 
 def run_quantulum(reports: pd.DataFrame) -> float:
@@ -58,6 +78,11 @@ def main() -> None:
             f"{name:7s} {mb:6.2f} MB  toolkit {seconds:6.2f} s = {mb / seconds:5.2f} MB/s "
             f"({n} claims)  quantulum3 {q_seconds:6.2f} s = {mb / q_seconds:5.2f} MB/s  "
             f"ratio {q_seconds / seconds:4.1f}x"
+        )
+        floor = run_floor(load)
+        print(
+            f"{'':7s} {'':6s}    floor  {floor:6.2f} s = {mb / floor:5.2f} MB/s (read, split, "
+            f"one automaton pass, validate: no rule run)"
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory {peak:.0f} MB")
