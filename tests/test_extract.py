@@ -764,6 +764,10 @@ def test_what_a_control_event_is_about(write_report, body, expected):
          [["Manbij", "holds"]]),
         ("Air strikes hit Daeshs de facto capital of Raqqa on Monday.\n", [["Raqa", "holds"]]),
         ("Related: Manbij Occupied by Daesh\n", [["Manbij", "holds"]]),
+        # an attack that failed was repelled, whatever words stand between
+        ("Dozens died in a failed pro-government assault in northern Aleppo province.\n",
+         [["Aleppo governorate", "repelled"]]),
+        ("Rebels failed to capture Aleppo.\n", []),
         # "the city of X" names X, not the report's city
         ("In Aleppo shells fell. Jets hit Daeshs de facto capital the city of Raqqa.\n",
          [["Raqa", "holds"]]),

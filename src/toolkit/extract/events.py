@@ -41,9 +41,16 @@ def _patterns() -> dict:
     # lower-case patterns, matched against `lowered` text (see toolkit.alternation)
     lex = load("events")
     actions = {a: _words(ws) for a, ws in lex["actions"].items()}
+    # "a failed pro-government assault": an attack that failed was repelled
+    failed = rf"failed\s+(?:[\w-]+\s+){{0,2}}?(?:{alternation(lex['failed_attacks'])})"
+    actions["repelled"] = scanner.register(
+        re.compile(rf"(?<![\w-])(?:{alternation(lex['actions']['repelled'])}|{failed})(?![\w-])"),
+        lex["actions"]["repelled"],
+        extra=[r"\bfailed\s"],
+    )
     cues = [w for ws in lex["actions"].values() for w in ws]
     cues += [*lex["held_nouns"], *lex["denial"], "held", "controlled", "dominated", "occupied"]
-    cues += ["under the control of", "under control of"]
+    cues += ["under the control of", "under control of", "failed"]
     return {
         "actions": actions,
         "held": scanner.register(
