@@ -297,6 +297,12 @@ def test_a_year_long_since_dates_a_war_wide_toll_only(write_report, body, start)
         # a war-wide toll with no place of its own is the country's
         ("Shells hit Aleppo on Monday, killing two. The war has claimed more than "
          "300,000 lives.\n", ["Aleppo", "Syria"]),
+        # an unnamed part named by its holder, in an Aleppo report, is the rebel-held east;
+        # not when the sentence is about the whole country
+        ("Jets hit Aleppo. Thousands fled rebel-held areas on Monday.\n", ["east Aleppo"]),
+        ("Jets hit Aleppo. The war has killed 300,000 people and the army shells rebel-held "
+         "districts across the country.\n", ["Syria"]),
+        ("Shells killed 5 people in rebel-held areas of Homs.\n", ["Homs"]),
         # near a city is in its governorate, unless the sentence puts the event in it
         ("Six more people died in a village near Manbij.\n", ["Aleppo governorate"]),
         ("Maaret Harmeh is close to the town of Khan Sheikhoun where an attack killed 90 "

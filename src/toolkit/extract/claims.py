@@ -21,6 +21,7 @@ from toolkit.extract.context import (
     figure_claimant,
     find_actors,
     find_places,
+    opposition_held_parts,
     province_meant,
     sentence_claimant,
 )
@@ -92,7 +93,7 @@ def report_claims(report) -> list[dict]:
         d_start, d_end = ctx.dateline
         if s_start < d_end and d_start < s_end:
             times = [t for t in times if not d_start <= t.start < d_end]
-        places = find_places(ctx, s_start, s_end)
+        places = _with_held_parts(find_places(ctx, s_start, s_end), ctx, s_start, s_end)
         actors = find_actors(ctx, s_start, s_end)
         previous_noun = None
         previous_event: str | None = None
@@ -151,6 +152,19 @@ def report_claims(report) -> list[dict]:
     _headlines_borrow(rows)
     _repeats_borrow(rows)
     return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
+
+
+def _with_held_parts(places: list, ctx: ReportContext, start: int, end: int) -> list:
+    """The sentence's places and the unnamed parts named by their holder that no named place
+    overlaps ("fled rebel-held areas" in an Aleppo report is east Aleppo)."""
+    extra = [
+        p
+        for p in opposition_held_parts(ctx, start, end)
+        if not any(q[0] < p[1] and p[0] < q[1] for q in places)
+    ]
+    if not extra or _COUNTRY_WIDE.search(ctx.body[start:end].lower()):
+        return places  # "rebel-held districts across the country" are no city's
+    return sorted(places + extra)
 
 
 # "the 300 it has already deployed": troops standing in place are a stock, not a flow

@@ -12,7 +12,7 @@ import pandas as pd
 import regex
 
 from toolkit import scan as scanner
-from toolkit.alternation import lowered, words_pattern
+from toolkit.alternation import alternation, lowered, words_pattern
 from toolkit.extract.sentences import split_sentences
 from toolkit.lexicons import load
 from toolkit.reference import actor_index, canonical_source, gazetteer, place_index, source_index
@@ -223,6 +223,34 @@ def find_places(ctx: ReportContext, start: int, end: int) -> list[tuple[int, int
                 continue
         found.append((m.start(), m.end(), name))
     return sorted(_in_report_city(ctx, hit) for hit in found)
+
+
+@scanner.warm_with
+@cache
+def _held_part() -> regex.Pattern:
+    lex = load("places")
+    holders = alternation(lex["held_part_holders"])
+    nouns = alternation(lex["held_part_nouns"])
+    between = alternation(lex["held_part_adjectives"])
+    return scanner.register(
+        regex.compile(
+            rf"(?<!\w)(?:(?:{holders})[-\s](?:held|controlled)\s+(?:(?:{between})\s+)?(?:{nouns})"
+            rf"|the\s+(?:{holders})\s+enclave)(?!\w)",
+            regex.I,
+        )
+    )
+
+
+def opposition_held_parts(ctx: ReportContext, start: int, end: int) -> list:
+    """Unnamed parts of the report's city named by their holder ("rebel-held areas"), as the
+    part of that city the opposition held (`lexicons/places.yml`)."""
+    parts = load("places")["opposition_held_part"]
+    found = []
+    for m in scanner.finditer(ctx.hits, _held_part(), ctx.body, start, end):
+        name = parts.get(ctx.city_at(m.start()) or "")
+        if name:
+            found.append((m.start(), m.end(), name))
+    return found
 
 
 # how far back a city named before a generic part ("Aleppo ... its western districts") reaches
