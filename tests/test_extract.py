@@ -146,6 +146,7 @@ PUB = date(2016, 12, 1)  # a Thursday
         ("in November shelling", PUB, date(2016, 11, 1), date(2016, 11, 30)),
         ("hit more than 70 times so far this year", PUB, date(2016, 1, 1), PUB),
         ("killed last year", PUB, date(2015, 1, 1), date(2015, 12, 31)),
+        ("the attack two days ago", PUB, date(2016, 11, 29), date(2016, 11, 29)),
     ],
 )  # fmt: skip
 def test_periods(text, published, start, end):
@@ -162,6 +163,11 @@ def test_a_street_named_after_a_date_is_no_date(street):
 def test_a_date_before_an_ordinary_word_is_still_a_date():
     (t,) = find_times("On December 7th rebels withdrew.", date(2016, 12, 10))
     assert (t.period_start, t.period_end) == (date(2016, 12, 7), date(2016, 12, 7))
+
+
+def test_the_day_a_source_spoke_late_is_a_day_of_saying():
+    (t,) = find_times("a source told SANA late on Tuesday", PUB)
+    assert (t.kind, t.period_end) == ("said", date(2016, 11, 29))
 
 
 def test_the_month_the_war_began_dates_no_toll():

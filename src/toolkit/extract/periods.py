@@ -117,9 +117,12 @@ def _compiled_patterns() -> dict[str, re.Pattern]:
         "weekday": re.compile(rf"\b(?:on\s+|early\s+|late\s+|last\s+)?(?P<wd>{wd})(?:['’]?s)?\b"),
         "overnight": re.compile(r"\bovernight\b"),
         "said": re.compile(
-            r"\b(?:said|says|announced|reported|told\s+\w+|stated|added)\s*(?:on\s+)?$"
+            r"\b(?:said|says|announced|reported|told\s+\w+|stated|added)\s*(?:(?:late|early)\s+)?"
+            r"(?:on\s+)?$"
         ),
         "yesterday": re.compile(r"\byesterday\b"),
+        # "two days ago": that day
+        "days_ago": re.compile(rf"\b(?P<n>{count})\s+days?\s+ago\b"),
         "today": re.compile(r"\b(?:today|tonight|this morning)\b"),
         "recent": re.compile(rf"\b(?:{alternation(lex['recent'])})\b"),
     }
@@ -143,7 +146,7 @@ def _trigger() -> re.Pattern:
         "erupted",
         "flared up",
     ]
-    words += ["broke out", *lex["this_year"], *lex["last_year"]]
+    words += ["broke out", "ago", *lex["this_year"], *lex["last_year"]]
     return scanner.register(re.compile(words_pattern(words)), words)
 
 
@@ -310,6 +313,11 @@ def find_times(
         add(m, d, d, "said" if said else "day")
     for m in matches("overnight"):  # the night before the day of publication
         add(m, published - timedelta(days=1), published, "span")
+    for m in matches("days_ago"):
+        n = parse_number(m.group("n"))
+        if n and float(n).is_integer() and n < 60:
+            d = published - timedelta(days=int(n))
+            add(m, d, d, "day")
     for m in matches("yesterday"):
         d = published - timedelta(days=1)
         add(m, d, d, "day")
