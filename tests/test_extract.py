@@ -619,6 +619,20 @@ def test_the_source_continues_the_source_named_before(write_report, body):
     assert claims["claimant"].tolist() == ["Syrian Observatory for Human Rights"]
 
 
+@pytest.mark.parametrize(
+    "body, claimant",
+    [
+        # a generic source is the body of the country the report is about
+        ("Shells hit Aleppo on Monday, killing 3. A military source told SANA that 12 "
+         "terrorists were killed.\n", ["AFP", "Syrian army"]),
+        ("Troops entered Mosul on Monday, killing 3. A military source said 12 militants were "
+         "killed.\n", ["AFP", "Iraqi government"]),
+    ],
+)  # fmt: skip
+def test_a_military_source_is_the_army_of_the_war_reported(write_report, body, claimant):
+    assert _claims_of(write_report, body)["claimant"].tolist() == claimant
+
+
 def test_it_said_continues_no_source_when_none_was_named(write_report):
     claims = _claims_of(write_report, "Shells hit the camp. It said 9 civilians were killed.\n")
     assert claims["claimant"].tolist() == ["AFP"]

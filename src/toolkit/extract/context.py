@@ -302,7 +302,32 @@ def _qualifies_next(body: str, place, following) -> bool:
 
 
 def find_sources(ctx: ReportContext, start: int, end: int):
-    return list(source_index().find(ctx.body, start, end))
+    """Sources named in body[start:end], and generic ones resolved by the report's country."""
+    found = list(source_index().find(ctx.body, start, end))
+    generic = load("attribution")["by_country"]
+    country = _report_country(ctx)
+    extra = []
+    for m in scanner.finditer(ctx.hits, _generic_sources(), ctx.body, start, end):
+        name = generic[" ".join(m.group(0).lower().split())].get(country)
+        if name and not any(f[0] < m.end() and m.start() < f[1] for f in found):
+            extra.append((m.start(), m.end(), name))
+    return sorted(found + extra) if extra else found
+
+
+@scanner.warm_with
+@cache
+def _generic_sources() -> regex.Pattern:
+    words = list(load("attribution")["by_country"])
+    return scanner.register(regex.compile(words_pattern(words), regex.I), words)
+
+
+def _report_country(ctx: ReportContext) -> str | None:
+    """The country of the city the report names most, else of a governorate it names."""
+    kinds = _place_kinds()
+    for place in [ctx.main_city, *sorted(ctx.governorates)]:
+        if place:
+            return next((n for n in ancestors(place) if kinds.get(n) == "country"), None)
+    return None
 
 
 def find_actors(ctx: ReportContext, start: int, end: int):
