@@ -333,6 +333,11 @@ def test_the_place_a_figure_is_about(write_report, body, expected):
          "Syrian government forces"),
         ("At least 86 members of Syrian government forces were killed by rebels.\n",
          "rebels"),
+        # the weapon names the force that fired it
+        ("Three civilians were killed in Russian airstrikes on Idlibs countryside.\n", "Russia"),
+        ("US-led strikes kill 56 civilians in Syria.\n", "US-led coalition"),
+        ("Thirty civilians were killed on Saturday in Syrian air strikes on a town.\n",
+         "Syrian government forces"),
     ],
 )  # fmt: skip
 def test_the_force_that_acts(write_report, body, actor):
