@@ -1,4 +1,4 @@
-"""Generality: the extractor on eight hand-annotated FA-KES samples (corpus kept outside)."""
+"""Generality: the extractor on nine hand-annotated FA-KES samples (corpus kept outside)."""
 
 import warnings
 
@@ -48,8 +48,9 @@ def _scores(folder: str):
         ("fakes_holdout4", 0.9, 0.93),
         ("fakes_holdout5", 0.9, 0.9),
         ("fakes_holdout6", 0.85, 0.8),
-        # scored blind only: 0.91 / 0.91 when it came in
-        ("fakes_holdout7", 0.85, 0.85),
+        ("fakes_holdout7", 0.9, 0.93),
+        # scored blind only: 0.91 / 0.93 when it came in
+        ("fakes_holdout8", 0.85, 0.85),
     ],
 )
 def test_fakes_samples_precision_recall_and_claimant(folder, min_precision, min_recall):
