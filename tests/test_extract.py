@@ -147,6 +147,8 @@ PUB = date(2016, 12, 1)  # a Thursday
         ("hit more than 70 times so far this year", PUB, date(2016, 1, 1), PUB),
         ("killed last year", PUB, date(2015, 1, 1), date(2015, 12, 31)),
         ("the attack two days ago", PUB, date(2016, 11, 29), date(2016, 11, 29)),
+        ("a sarin attack in 2013 killed", PUB, date(2013, 1, 1), date(2013, 12, 31)),
+        ("strikes since the beginning of the campaign in 2014", PUB, date(2014, 1, 1), PUB),
     ],
 )  # fmt: skip
 def test_periods(text, published, start, end):
@@ -170,8 +172,14 @@ def test_the_day_a_source_spoke_late_is_a_day_of_saying():
     assert (t.kind, t.period_end) == ("said", date(2016, 11, 29))
 
 
-def test_the_month_the_war_began_dates_no_toll():
-    text = "Protests in March 2011 triggered a conflict that has killed 300,000 people."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Protests in March 2011 triggered a conflict that has killed 300,000 people.",
+        "Protests in 2011 triggered a conflict that has killed 300,000 people.",
+    ],
+)
+def test_the_month_the_war_began_dates_no_toll(text):
     assert find_times(text, PUB) == []
 
 
@@ -264,6 +272,9 @@ def test_a_figure_continues_the_day_told_before(write_report, body, starts):
             "The conflict began in 2011. The war has claimed more than 300,000 lives.\n",
             date(2011, 1, 1),
         ),
+        # "Since then" after a year told in the sentence before
+        ("The regime cracked down on protests in 2011. Since then more than a quarter of a "
+         "million people have been killed.\n", date(2011, 1, 1)),
         # a year that dates a place or a regime dates no toll
         (
             "A total of 43 civilians were killed, most in Eastern Ghouta, which has been "
@@ -431,6 +442,13 @@ def test_a_part_of_a_toll_shares_its_event(write_report):
          [["civilians_killed", 2.0], ["wounded", 1.0]]),
         # killed and wounded told as one figure, after a group's name
         ("In the meantime 15 members of Jeish al-Fatah were killed or wounded.\n", []),
+        ("Anadolu Agency put the death toll at least at 85 adding that 50 were wounded.\n",
+         [["people_killed", 85.0], ["wounded", 50.0]]),
+        ("Five crewmen were killed when their helicopter crashed.\n",
+         [["combatants_killed", 5.0]]),
+        # an age is no figure
+        ("The deaths of 14456 people, 110 of them under the age of 18, were verified.\n",
+         [["people_killed", 14456.0]]),
         # an emir's comrades fight beside him
         ("An ISIL emir and at least 34 of his comrades were killed in clashes.\n",
          [["combatants_killed", 34.0]]),

@@ -19,7 +19,7 @@ _CLOCK = regex.compile(r"\s*(?:GMT|H:|h:|:\d|am\b|pm\b)")
 _CLOCK_BEFORE = regex.compile(r"(?<![0-9])[0-9]{1,2}[:.]$")  # the minutes of "21:51"
 _MONTH_BEFORE = regex.compile(rf"\b{MONTH_NAME}\.?\s*$")
 _MONTH_AFTER = regex.compile(rf"\s*{MONTH_NAME}\b", regex.I)
-_LABEL_BEFORE = regex.compile(r"(?:resolution|no\.|number|unscr|article|phase)\s*$")
+_LABEL_BEFORE = regex.compile(r"(?:resolution|no\.|number|unscr|article|phase|age\s+of|aged)\s*$")
 
 
 def _words_pattern(words) -> re.Pattern:
@@ -188,7 +188,7 @@ _FIGURE_AFTER = regex.compile(
 # a toll that rises to the figure: "the death toll from the attacks rose to 12", "has
 # reached 20", "was put at 8"
 _TOLL = re.compile(
-    r"(?<!\w)toll\s+at\s+$"  # "put the death toll at 5"
+    r"(?<!\w)toll\s+(?:at\s+least\s+)?at\s+$"  # "put the death toll (at least) at 5"
     r"|(?<!\w)toll\b(?:[^.;:\d]{0,100}?)\s(?:has\s+|had\s+)?(?:(?:ris(?:es|en)|rose|climb(?:ed|s)|"
     r"reach(?:ed|es)|hit|hits|st(?:ood|ands)|jump(?:ed|s)|increas(?:ed|es)|mount(?:ed|s)|"
     r"went\s+up|go(?:es)?\s+up)\s+(?:to|at)|reach(?:ed|es)|(?:was\s+|were\s+|is\s+)?put\s+at)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import replace
 from datetime import date
 from functools import cache
 
@@ -121,7 +122,7 @@ def report_claims(report) -> list[dict]:
             )
             start, end = _period(ctx.published, times, a, stock)
             if not stock and not _own_time(times, a):
-                carried = _carried_since(prev_since, sentence)
+                carried = _carried_since(prev_since, sentence, ctx.published)
                 start, end = _carried_period(ctx, rows, n_sentence, carried, start, end)
             rows.append(
                 dict(
@@ -177,10 +178,12 @@ def _own_time(times: list[TimeMention], a: Amount) -> TimeMention | None:
     return min(own, key=lambda t: abs(t.start - a.start)) if own else None
 
 
-SINCE_KINDS = ("since", "since_year", "began_year")
+SINCE_KINDS = ("since", "since_year", "began_year", "year")
 
 
-def _carried_since(prev_since: list[TimeMention], sentence: str) -> list[TimeMention]:
+def _carried_since(
+    prev_since: list[TimeMention], sentence: str, published: date | None = None
+) -> list[TimeMention]:
     """The "since ..." of the previous sentence that reaches this one.
 
     A dated one always does; a bare year ("since 2011") only when this sentence says "since
@@ -192,7 +195,12 @@ def _carried_since(prev_since: list[TimeMention], sentence: str) -> list[TimeMen
     low = sentence.lower()
     then = _since_then_words().search(low) is not None
     war = then or war_words().search(low) is not None
-    return [t for t in prev_since if t.kind == "since" or then or (t.kind == "began_year" and war)]
+    # "protests in 2011 ... Since then": from that year to the statement day
+    return [
+        replace(t, period_end=published) if t.kind == "year" else t
+        for t in prev_since
+        if t.kind == "since" or then or (t.kind == "began_year" and war)
+    ]
 
 
 def _year_long(times: list[TimeMention], sentence: str, offset: int) -> list[TimeMention]:

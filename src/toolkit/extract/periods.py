@@ -29,7 +29,7 @@ class TimeMention:
     period_start: date | None
     period_end: date | None
     # day, said (the day a statement was made), since, since_year ("since 2011"),
-    # began_year ("the war began in 2011"), span, month, recent
+    # began_year ("the war began in 2011"), span, month, year ("in 2013"), recent
     kind: str
 
 
@@ -96,14 +96,17 @@ def _compiled_patterns() -> dict[str, re.Pattern]:
         "last_month": re.compile(r"\blast\s+month\b"),
         # "since Moscow intervened in September 2015": from the first of that month
         "since_in": re.compile(
-            rf"\bsince\b[^.;]{{0,80}}?\bin\s+(?P<month>{alternation(lex['months'])})"
-            r"(?:\s+(?P<year>(?:19|20)[0-9][0-9])|(?P<last>\s+last\s+year))?\b(?![,.]?\s*[0-9])"
+            rf"\bsince\b[^.;]{{0,80}}?\bin\s+(?:(?P<month>{alternation(lex['months'])})"
+            r"(?:\s+(?P<year>(?:19|20)[0-9][0-9])|(?P<last>\s+last\s+year))?"
+            r"|(?P<only_year>(?:19|20)[0-9][0-9]))\b(?![,.]?\s*[0-9])"
         ),
         # "In May the siege ...": a whole month, the latest by the publication day
         "in_month": re.compile(
             rf"\bin\s+(?P<month>{alternation(lex['months'])})"
             r"(?:\s+(?P<year>(?:19|20)[0-9][0-9])|(?P<last>\s+last\s+year))?\b(?![,.]?\s*[0-9])"
         ),
+        # "a sarin attack in 2013": that whole year
+        "in_year": re.compile(r"\bin\s+(?P<year>(?:19|20)[0-9][0-9])\b(?![,.]?[0-9])"),
         "this_year": re.compile(rf"\b(?:{alternation(lex['this_year'])})\b"),
         "last_year": re.compile(rf"\b(?:{alternation(lex['last_year'])})\b"),
         "month_part": re.compile(
@@ -147,6 +150,7 @@ def _trigger() -> re.Pattern:
         "flared up",
     ]
     words += ["broke out", "ago", *lex["this_year"], *lex["last_year"]]
+    words += [f"in {year}" for year in range(1990, 2030)]  # "a sarin attack in 2013"
     return scanner.register(re.compile(words_pattern(words)), words)
 
 
@@ -246,6 +250,9 @@ def find_times(
         else:  # "since the war began in 2011": a year only
             add(m, date(int(m.group("year")), 1, 1), published, "began_year")
     for m in matches("since_in"):
+        if m.group("only_year"):  # "since the beginning of its campaign in 2014"
+            add(m, date(int(m.group("only_year")), 1, 1), published, "since")
+            continue
         mo = _month_number(m.group("month"))
         y = int(m.group("year")) if m.group("year") else published.year - (mo > published.month)
         add(m, date(y - (m.group("last") is not None), mo, 1), published, "since")
@@ -293,6 +300,12 @@ def find_times(
         first = date(y - (m.group("last") is not None), mo, 1)
         last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
         add(m, first, min(last, published), "month")
+    for m in matches("in_year"):
+        if war is None:
+            war = war_words().search(sentence) is not None
+        if not war:  # "protests in 2011 triggered a conflict": the war's first year
+            y = int(m.group("year"))
+            add(m, date(y, 1, 1), min(date(y, 12, 31), published), "year")
     for m in matches("this_year"):
         add(m, published.replace(month=1, day=1), published, "since")
     for m in matches("last_year"):
