@@ -273,8 +273,11 @@ def test_a_figure_continues_the_day_told_before(write_report, body, starts):
             date(2011, 1, 1),
         ),
         # "Since then" after a year told in the sentence before
-        ("The regime cracked down on protests in 2011. Since then more than a quarter of a "
-         "million people have been killed.\n", date(2011, 1, 1)),
+        (
+            "The regime cracked down on protests in 2011. Since then more than a quarter of a "
+            "million people have been killed.\n",
+            date(2011, 1, 1),
+        ),
         # a year that dates a place or a regime dates no toll
         (
             "A total of 43 civilians were killed, most in Eastern Ghouta, which has been "
