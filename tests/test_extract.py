@@ -820,6 +820,17 @@ def test_what_a_control_event_is_about(write_report, body, expected):
         ("Dozens died in a failed pro-government assault in northern Aleppo province.\n",
          [["Aleppo governorate", "repelled"]]),
         ("Rebels failed to capture Aleppo.\n", []),
+        # a stronghold for a force, control by "a rebel alliance", a loss of control
+        ("Idlib province where Atmeh is located is a major stronghold for Syrian opposition "
+         "forces.\n", [["Idlib governorate", "holds"]]),
+        ("Jets hit Milis in Idlib province which borders Turkey and is controlled by a rebel "
+         "alliance.\n", [["Idlib governorate", "holds"]]),
+        ("IS lost control of Manbij in August.\n", [["Manbij", "withdrew"]]),
+        # every place of a list changes hands; "between" only locates
+        ("Iraqi forces have retaken the cities of Ramadi and Fallujah.\n",
+         [["Ramadi", "captured"], ["Fallujah", "captured"]]),
+        ("Hezbollah captured most of Qalamun through which a highway runs between Damascus "
+         "and Homs.\n", []),
         # "the city of X" names X, not the report's city
         ("In Aleppo shells fell. Jets hit Daeshs de facto capital the city of Raqqa.\n",
          [["Raqa", "holds"]]),

@@ -205,7 +205,8 @@ def report_events(report) -> list[dict]:
             if holder is None and (group := _GROUP_OF.match(body, m.end())):
                 holder = _first_after(actors, group.end(), 5)  # "an alliance of rebels"
             if holder is None:
-                word = _WORD.match(body, m.end())
+                # "controlled by rebels", "controlled by a rebel alliance"
+                word = _WORD.match(body, _ARTICLE.match(body, m.end()).end())
                 key = word.group(0).lower() if word else ""
                 if key in pats["held_prefix"]:
                     holder = (
@@ -242,6 +243,16 @@ def report_events(report) -> list[dict]:
                 holder = owners[-1][2] if owners else None
             if holder:
                 holds(place, holder, m.start(), m.start(), place[1])
+        # "Idlib province ... is a major stronghold for opposition forces"
+        for place in places:
+            stronghold = _STRONGHOLD_FOR.match(body, place[1])
+            if stronghold is None or (place[2], "holds") in used:
+                continue
+            if any(place[1] < p[0] < stronghold.end() for p in places):
+                continue  # the stronghold is a place named in between
+            holder = _first_after(actors, stronghold.end(), 12)
+            if holder:
+                holds(place, holder[2], place[1], place[0], holder[1])
         # "the town of Manbij, a key IS group stronghold": the holder is named before the noun
         for place in places:
             after = _STRONGHOLD_AFTER.match(body, place[1])
@@ -324,20 +335,24 @@ def report_events(report) -> list[dict]:
                 if passive:  # "recently seized by rebels": the force after "by" took it
                     actor = next((a[2] for a in actors if 0 <= a[0] - m.end() <= 12), None)
                 date = ctx.published if act == "holds" else _day(times, m.start())
-                rows.append(
-                    _row(
-                        ctx,
-                        place,
-                        actor,
-                        act,
-                        "asserted",
-                        claimant_near(m.start()),
-                        date,
-                        min(m.start(), place[0]),
-                        max(m.end(), place[1]),
+                # "retaken the cities of Ramadi and Fallujah": each place of the list
+                for listed in [place, *_listed_after(places, body, place)]:
+                    if (listed[2], act) in used:
+                        continue
+                    rows.append(
+                        _row(
+                            ctx,
+                            listed,
+                            actor,
+                            act,
+                            "asserted",
+                            claimant_near(m.start()),
+                            date,
+                            min(m.start(), listed[0]),
+                            max(m.end(), listed[1]),
+                        )
                     )
-                )
-                used.add((place[2], act))
+                    used.add((listed[2], act))
         # "X denied this": the last asserted capture is denied by X
         for m in scanner.finditer(hits, pats["denial"], body, s_start, s_end):
             prior = [r for r in rows if r["action"] in ("captured", "advanced")]
@@ -384,6 +399,12 @@ _A_PART = re.compile(
 _CAPITAL_OF = re.compile(
     r"\s*,?\s+(?:the\s+)?(?:self-proclaimed\s+|de[\s-]facto\s+)?(?:\w+\s+)?capital\s+of\s+"
     r"(?:the\s+)?"
+)
+_ARTICLE = re.compile(r"(?:an?\s+)?")
+# "Idlib province ... is a major stronghold for Syrian opposition forces"
+_STRONGHOLD_FOR = re.compile(
+    r"[^.;]{0,40}?\b(?:is|was|remains)\s+(?:an?|the|its)\s+(?:(?:key|main|major|last|strategic)\s+)*"
+    r"(?:stronghold|bastion)\s+(?:for|of)\s+(?:the\s+)?"
 )
 _STRONGHOLD_AFTER = re.compile(
     r"\s*,?\s+(?:an?|the|its)\s+(?:(?:key|main|major|last|strategic|remaining)\s+)*"
@@ -492,6 +513,28 @@ def _attributed(text: str, hits=None, offset: int = 0) -> bool:
     from toolkit.extract.context import _attribution
 
     return bool(scanner.search(hits, _attribution(), text, offset=offset))
+
+
+_AND = re.compile(r"\s*(?:,\s*)?(?:and|&)\s+")
+_BETWEEN = re.compile(r"\bbetween\s+$")
+
+
+def _listed_after(places, body: str, place) -> list:
+    """The places listed right after `place` ("Ramadi and Fallujah", "Ramadi, Hit and Rutba")."""
+    if _BETWEEN.search(body, max(0, place[0] - 9), place[0]):
+        return []  # "a highway between Damascus and Homs" locates, it lists no capture
+    out, last = [], place
+    for p in places:
+        if p[0] < last[1]:
+            continue
+        gap = _AND.fullmatch(body, last[1], p[0]) or (
+            p[0] - last[1] <= 2 and body[last[1] : p[0]].strip() == ","
+        )
+        if not gap or _kind(p[2]) != _kind(place[2]):
+            break
+        out.append(p)
+        last = p
+    return out
 
 
 def _first_after(items, pos: int, within: int):
