@@ -449,6 +449,19 @@ def test_a_part_of_a_toll_shares_its_event(write_report):
          [["people_killed", 85.0], ["wounded", 50.0]]),
         ("Five crewmen were killed when their helicopter crashed.\n",
          [["combatants_killed", 5.0]]),
+        # with the thousands comma stripped, a year-like number can count people
+        ("UN figures showed 1959 members of the Iraqi forces were killed last month.\n",
+         [["combatants_killed", 1959.0]]),
+        ("Under the deal more than 2000 people were evacuated from Madaya.\n",
+         [["displaced", 2000.0]]),
+        ("The war which began with protests in 2011 has killed more than 280000 people.\n",
+         [["people_killed", 280000.0]]),
+        ("Shelling hit the town again. Rescuers wrote on December 1 2016 1 child killed in "
+         "the raid.\n",
+         [["children_killed", 1.0]]),
+        # "25 kilometres 15 miles": a conversion with its brackets stripped
+        ("The SDF advanced to within 25 kilometres 15 miles of the city.\n",
+         [["front_distance", 25.0]]),
         # an age is no figure
         ("The deaths of 14456 people, 110 of them under the age of 18, were verified.\n",
          [["people_killed", 14456.0]]),

@@ -19,6 +19,31 @@ _CLOCK = regex.compile(r"\s*(?:GMT|H:|h:|:\d|am\b|pm\b)")
 _CLOCK_BEFORE = regex.compile(r"(?<![0-9])[0-9]{1,2}[:.]$")  # the minutes of "21:51"
 _MONTH_BEFORE = regex.compile(rf"\b{MONTH_NAME}\.?\s*$")
 _MONTH_AFTER = regex.compile(rf"\s*{MONTH_NAME}\b", regex.I)
+# "25 kilometres 15 miles" with the brackets stripped: the miles convert the kilometres
+_KM_BEFORE = regex.compile(r"\b(?:km|kms|kilomet(?:re|er)s?)\s*$")
+_COUNT_BEFORE = regex.compile(
+    r"\b(?:around|about|nearly|almost|some|over|at\s+least|more\s+than|than)\s*$"
+)
+
+
+def _counts_people(text: str, end: int) -> bool:
+    """Whether a people noun is one of the two words after `end` ("1959 members", "2000
+    Sunni residents")."""
+    nouns = _lex()["nouns"]
+    words = _TWO_WORDS.match(text, end)
+    return bool(words) and any(
+        nouns.get((w or "").lower()) in ("civilian", "child", "combatant", "person", "family")
+        for w in words.groups()
+    )
+
+
+_TWO_WORDS = regex.compile(r"\s+([\w'’-]+)(?:\s+([\w'’-]+))?")
+# a year after a preposition or a month and day: "in 2011", "since 2015", "June 12 2016"
+_YEAR_BEFORE = regex.compile(
+    rf"(?:\b(?:in|since|of|from|until|till|by|after|before|during|year|early|late|mid)"
+    rf"|\b{MONTH_NAME}\.?(?:\s+[0-9]{{1,2}}(?:st|nd|rd|th)?,?)?)\s*$",
+    regex.I,
+)
 _LABEL_BEFORE = regex.compile(r"(?:resolution|no\.|number|unscr|article|phase|age\s+of|aged)\s*$")
 
 
@@ -281,7 +306,7 @@ def classify(
         )
     if amount.unit in ("km", "mile"):
         before = low[max(0, amount.start - 60) : amount.start]
-        if amount.unit == "mile" and before.rstrip().endswith("("):
+        if amount.unit == "mile" and (before.rstrip().endswith("(") or _KM_BEFORE.search(before)):
             return None  # "25 kilometres (15 miles)": a conversion, not a second figure
         if _LENGTH.match(low, amount.end):
             return None  # "a 57 km long area", "a 15-kilometre-wide front": a size
@@ -384,5 +409,9 @@ def _is_date_or_label(text: str, amount: Amount) -> bool:
     if _MONTH_AFTER.match(after):
         return True
     if 1900 <= v <= 2100 and float(v).is_integer() and "," not in text[amount.start : amount.end]:
-        return True
+        # a year, unless it counts people: "1959 members of the Iraqi forces", "around 2000
+        # had been killed" (stripped text drops the thousands comma)
+        if _YEAR_BEFORE.search(before):
+            return True  # "in 2011", "June 12 2016"
+        return not (_COUNT_BEFORE.search(before) or _counts_people(text, amount.end))
     return bool(_LABEL_BEFORE.search(before))
