@@ -352,6 +352,7 @@ def test_the_place_a_figure_is_about(write_report, body, expected):
         ("US-led strikes kill 56 civilians in Syria.\n", "US-led coalition"),
         ("Thirty civilians were killed on Saturday in Syrian air strikes on a town.\n",
          "Syrian government forces"),
+        ("Three civilians were killed in rebel rocket fire on the city's west.\n", "rebels"),
     ],
 )  # fmt: skip
 def test_the_force_that_acts(write_report, body, actor):
@@ -670,6 +671,21 @@ def test_the_source_continues_the_source_named_before(write_report, body):
 )  # fmt: skip
 def test_a_military_source_is_the_army_of_the_war_reported(write_report, body, claimant):
     assert _claims_of(write_report, body)["claimant"].tolist() == claimant
+
+
+@pytest.mark.parametrize(
+    "body, actor",
+    [
+        # "pro-government forces" fight for the government of the war reported, section by
+        # section in a round-up
+        ("Jets hit Aleppo. Pro-government forces have retaken 40 percent of the city.\n",
+         "Syrian government forces"),
+        ("- Aleppo -\nJets hit Aleppo.\n- Mosul -\nTroops entered Mosul. Pro-government "
+         "forces have retaken 40 percent of the city.\n", "Iraqi government forces"),
+    ],
+)  # fmt: skip
+def test_pro_government_forces_are_of_the_war_reported(write_report, body, actor):
+    assert _claims_of(write_report, body)["actor"].tolist()[-1] == actor
 
 
 def test_it_said_continues_no_source_when_none_was_named(write_report):

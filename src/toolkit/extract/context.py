@@ -304,27 +304,42 @@ def _qualifies_next(body: str, place, following) -> bool:
 def find_sources(ctx: ReportContext, start: int, end: int):
     """Sources named in body[start:end], and generic ones resolved by the report's country."""
     found = list(source_index().find(ctx.body, start, end))
-    generic = load("attribution")["by_country"]
-    country = _report_country(ctx)
+    return _with_generic(ctx, found, "attribution", start, end)
+
+
+def _with_generic(ctx: ReportContext, found: list, lexicon: str, start: int, end: int) -> list:
+    """`found` and the generic phrases of `lexicons/LEXICON.yml` (`by_country`) in
+    body[start:end] that no name overlaps, each resolved by the country of its section."""
+    generic = load(lexicon)["by_country"]
     extra = []
-    for m in scanner.finditer(ctx.hits, _generic_sources(), ctx.body, start, end):
-        name = generic[" ".join(m.group(0).lower().split())].get(country)
-        if name and not any(f[0] < m.end() and m.start() < f[1] for f in found):
+    for m in scanner.finditer(ctx.hits, _generic_pattern(lexicon), ctx.body, start, end):
+        name = generic[" ".join(m.group(0).lower().split())].get(_country_at(ctx, m.start()))
+        # the generic phrase wins over a name inside it ("government forces" in
+        # "pro-government forces"), not over one that reaches beyond it
+        inside = [f for f in found if m.start() <= f[0] and f[1] <= m.end()]
+        if name and not any(f[0] < m.end() and m.start() < f[1] for f in found if f not in inside):
+            found = [f for f in found if f not in inside]
             extra.append((m.start(), m.end(), name))
     return sorted(found + extra) if extra else found
 
 
-@scanner.warm_with
 @cache
-def _generic_sources() -> regex.Pattern:
-    words = list(load("attribution")["by_country"])
+def _generic_pattern(lexicon: str) -> regex.Pattern:
+    words = list(load(lexicon)["by_country"])
     return scanner.register(regex.compile(words_pattern(words), regex.I), words)
 
 
-def _report_country(ctx: ReportContext) -> str | None:
-    """The country of the city the report names most, else of a governorate it names."""
+@scanner.warm_with
+def _warm_generic() -> None:
+    _generic_pattern("attribution")
+    _generic_pattern("actors")
+
+
+def _country_at(ctx: ReportContext, pos: int) -> str | None:
+    """The country of the report section holding `pos` (its city), else of the report's
+    most named city, else of a governorate it names."""
     kinds = _place_kinds()
-    for place in [ctx.main_city, *sorted(ctx.governorates)]:
+    for place in [ctx.city_at(pos), *sorted(ctx.governorates)]:
         if place:
             return next((n for n in ancestors(place) if kinds.get(n) == "country"), None)
     return None
@@ -338,7 +353,7 @@ def find_actors(ctx: ReportContext, start: int, end: int):
         if found and 0 <= hit[0] - found[-1][1] <= 1:
             continue
         found.append(hit)
-    return found
+    return _with_generic(ctx, found, "actors", start, end)
 
 
 def sentence_claimant(ctx: ReportContext, start: int, end: int) -> tuple[str | None, bool]:
