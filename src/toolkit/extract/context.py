@@ -302,7 +302,8 @@ def _qualifies_next(body: str, place, following) -> bool:
 
 
 def find_sources(ctx: ReportContext, start: int, end: int):
-    """Sources named in body[start:end], and generic ones resolved by the report's country."""
+    """Sources named in body[start:end], and generic ones ("a military source") resolved by
+    the country of their report section."""
     found = list(source_index().find(ctx.body, start, end))
     return _with_generic(ctx, found, "attribution", start, end)
 
